@@ -1,0 +1,4 @@
+export * from './context';
+export * from './env';
+export * from './schema';
+export * from './server';

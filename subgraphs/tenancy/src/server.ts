@@ -1,0 +1,33 @@
+import { createDb, type Database } from '@ciro/db';
+import { createLogger, listenSubgraph, type Logger, type RunningSubgraph } from '@ciro/subgraph-common';
+import type { TenancyContext, TenancySettings } from './context';
+import { buildTenancySchema } from './schema';
+
+export interface TenancyServerOptions {
+  database: Database;
+  settings: TenancySettings;
+  port: number;
+  logger?: Logger;
+  introspection?: boolean;
+}
+
+/** Starts the tenancy subgraph; used by main.ts and by tests. */
+export async function startTenancyServer(options: TenancyServerOptions): Promise<RunningSubgraph> {
+  const logger = options.logger ?? createLogger('tenancy');
+  const schema = await buildTenancySchema();
+  return listenSubgraph<TenancyContext>({
+    name: 'tenancy',
+    schema,
+    port: options.port,
+    jwtSecret: options.settings.jwtSecret,
+    logger,
+    introspection: options.introspection ?? false,
+    extendContext: (base) => ({ ...base, database: options.database, settings: options.settings }),
+    readiness: async () => {
+      await options.database.sql`select 1`;
+      return true;
+    },
+  });
+}
+
+export { createDb };
