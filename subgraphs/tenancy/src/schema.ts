@@ -2,15 +2,28 @@ import { buildFederatedSchema } from '@ciro/subgraph-common';
 import type { GraphQLSchema } from 'graphql';
 import { ClientResolver } from './clients/client.resolver';
 import { resolveClientReference } from './clients/client.reference';
+import { ClientCustomersResolver, CustomerResolver } from './customers/customer.resolver';
+import { resolveCustomerReference } from './customers/customer.reference';
+import { ClientMetersResolver, CustomerMetersResolver, MeterResolver } from './meters/meter.resolver';
+import { resolveMeterReference } from './meters/meter.reference';
 
 /** Every resolver class of the tenancy subgraph. */
-export const tenancyResolvers = [ClientResolver] as const;
+export const tenancyResolvers = [
+  ClientResolver,
+  CustomerResolver,
+  ClientCustomersResolver,
+  MeterResolver,
+  ClientMetersResolver,
+  CustomerMetersResolver,
+] as const;
 
 export function buildTenancySchema(): Promise<GraphQLSchema> {
   return buildFederatedSchema({
     resolvers: tenancyResolvers,
     referenceResolvers: {
       Client: { __resolveReference: resolveClientReference },
+      Customer: { __resolveReference: resolveCustomerReference },
+      Meter: { __resolveReference: resolveMeterReference },
     },
   });
 }

@@ -6,7 +6,6 @@ export type ErrorCode =
   | 'FORBIDDEN'
   | 'BAD_USER_INPUT'
   | 'NOT_FOUND'
-  | 'CONFLICT'
   | 'INTERNAL_SERVER_ERROR';
 
 /**
@@ -50,12 +49,13 @@ export class BadUserInputError extends DomainError {
   }
 }
 
+/** Input that clashes with stored data (a duplicate code, serial or email): still the caller's to fix. */
 export class ConflictError extends DomainError {
   constructor(
     readonly field: string,
     message: string,
   ) {
-    super('CONFLICT', message, { field });
+    super('BAD_USER_INPUT', message, { field, reason: 'DUPLICATE' });
   }
 }
 

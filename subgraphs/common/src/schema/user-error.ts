@@ -13,7 +13,7 @@ export class UserError {
   @Field({ description: 'What was wrong and what was expected.' })
   message!: string;
 
-  @Field({ description: 'BAD_USER_INPUT, CONFLICT or NOT_FOUND.' })
+  @Field({ description: 'BAD_USER_INPUT (also for duplicates) or NOT_FOUND.' })
   code!: string;
 }
 
