@@ -6,6 +6,7 @@ import { ClientCustomersResolver, CustomerResolver } from './customers/customer.
 import { resolveCustomerReference } from './customers/customer.reference';
 import { ClientMetersResolver, CustomerMetersResolver, MeterResolver } from './meters/meter.resolver';
 import { resolveMeterReference } from './meters/meter.reference';
+import { OrganizationResolver } from './organizations/organization.resolver';
 
 /** Every resolver class of the tenancy subgraph. */
 export const tenancyResolvers = [
@@ -15,6 +16,7 @@ export const tenancyResolvers = [
   MeterResolver,
   ClientMetersResolver,
   CustomerMetersResolver,
+  OrganizationResolver,
 ] as const;
 
 export function buildTenancySchema(): Promise<GraphQLSchema> {
