@@ -25,7 +25,7 @@ export default defineConfig({
     },
   },
   test: {
-    include: ['{db,gateway,subgraphs/*}/{test,src}/**/*.test.ts'],
+    include: ['db/{test,src}/**/*.test.ts', 'gateway/{test,src}/**/*.test.ts', 'subgraphs/*/{test,src}/**/*.test.ts'],
     globalSetup: [here('./vitest.global-setup.ts')],
     testTimeout: 30_000,
     hookTimeout: 60_000,
