@@ -21,10 +21,10 @@ export class UserError {
  * Runs a mutation body and turns input problems into `userErrors`; anything
  * else (authorization, unexpected failures) stays a GraphQL error.
  */
-export async function withUserErrors<T extends object>(
+export async function withUserErrors<T extends object, E extends object = T>(
   body: () => Promise<T>,
-  empty: T,
-): Promise<T & { userErrors: UserError[] }> {
+  empty: E,
+): Promise<(T | E) & { userErrors: UserError[] }> {
   try {
     return { ...(await body()), userErrors: [] };
   } catch (error) {

@@ -39,7 +39,7 @@ export function toClient(row: ClientRow): Client {
     id: toGlobalId('Client', row.id, row.id),
     code: row.code,
     name: row.name,
-    legalName: row.legalName,
+    legalName: row.legalName ?? row.name,
     nit: row.nit,
     nrc: row.nrc,
     address: row.address,

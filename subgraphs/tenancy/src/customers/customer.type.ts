@@ -73,9 +73,6 @@ export class Customer {
 @InputType({ description: 'Commercial terms of a customer. Fractions are decimals: "0.0235" means 2.35 %.' })
 export class CustomerTermsInput {
   @Field({ nullable: true })
-  name?: string;
-
-  @Field({ nullable: true })
   nit?: string;
 
   @Field({ nullable: true })
@@ -124,13 +121,16 @@ export class CreateCustomerInput extends CustomerTermsInput {
   code!: string;
 
   @Field()
-  override name!: string;
+  name!: string;
 }
 
 @InputType()
 export class UpdateCustomerInput extends CustomerTermsInput {
   @Field(() => ID)
   id!: string;
+
+  @Field({ nullable: true })
+  name?: string;
 
   @Field({ nullable: true, description: 'ACTIVE or INACTIVE.' })
   status?: string;

@@ -1,0 +1,33 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createDb } from '@ciro/db';
+import { formatDemoLogins, seedDemoIfEmpty } from './demo-seed';
+
+/** `npm start` runs this after migrating: seeds an empty database, else does nothing. */
+async function main(): Promise<void> {
+  const repoRoot = resolve(__dirname, '..', '..', '..', '..');
+  const samplesDir = process.env.SAMPLES_DIR ?? resolve(repoRoot, '..', 'shared', 'samples');
+  const database = createDb({ url: process.env.DATABASE_URL ?? 'postgres://ciro_app@127.0.0.1:5432/ciro', max: 2 });
+  try {
+    const result = await seedDemoIfEmpty(database, {
+      samplesDir,
+      ...(process.env.DEMO_PASSWORD ? { password: process.env.DEMO_PASSWORD } : {}),
+    });
+    if (!result) {
+      process.stdout.write('Database already has data: demo seed skipped.\n');
+      return;
+    }
+    const dataDir = join(repoRoot, '.data');
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(join(dataDir, 'demo-logins.txt'), formatDemoLogins(result), { mode: 0o600 });
+    process.stdout.write(`Seeded the demo: ${result.logins.length} users.\n`);
+    for (const warning of result.warnings) process.stdout.write(`  warning: ${warning}\n`);
+  } finally {
+    await database.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`Demo seed failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
