@@ -1,7 +1,9 @@
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import swc from 'unplugin-swc';
 import { defineConfig } from 'vitest/config';
 
+const require = createRequire(import.meta.url);
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
 // SWC (not esbuild) so type-graphql gets decorator metadata. Workspace packages
@@ -17,12 +19,16 @@ export default defineConfig({
     }),
   ],
   resolve: {
-    alias: {
-      '@ciro/db': here('./db/src/index.ts'),
-      '@ciro/subgraph-common': here('./subgraphs/common/src/index.ts'),
-      '@ciro/tenancy': here('./subgraphs/tenancy/src/index.ts'),
-      '@ciro/gateway': here('./gateway/src/index.ts'),
-    },
+    alias: [
+      // One graphql instance: Vite would pick graphql's .mjs build while type-graphql
+      // and Apollo load the CommonJS one, and schema objects must not cross realms.
+      { find: /^graphql$/, replacement: require.resolve('graphql') },
+      { find: /^@ciro\/db$/, replacement: here('./db/src/index.ts') },
+      { find: /^@ciro\/db\/testing$/, replacement: here('./db/src/testing.ts') },
+      { find: /^@ciro\/subgraph-common$/, replacement: here('./subgraphs/common/src/index.ts') },
+      { find: /^@ciro\/tenancy$/, replacement: here('./subgraphs/tenancy/src/index.ts') },
+      { find: /^@ciro\/gateway$/, replacement: here('./gateway/src/index.ts') },
+    ],
   },
   test: {
     include: ['db/{test,src}/**/*.test.ts', 'gateway/{test,src}/**/*.test.ts', 'subgraphs/*/{test,src}/**/*.test.ts'],
