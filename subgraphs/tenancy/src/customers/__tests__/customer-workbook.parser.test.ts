@@ -4,7 +4,7 @@ import * as XLSX from '@e965/xlsx';
 import { describe, expect, it } from 'vitest';
 import { parseCustomerWorkbook, type ParsedCustomer, type RowError } from '../customer-workbook.parser';
 
-const SAMPLES = process.env.CIRO_SAMPLES_DIR ?? resolve(__dirname, '../../../../../../shared/samples');
+const SAMPLES = process.env.SAMPLES_DIR ?? resolve(__dirname, '../../../../../../shared/samples');
 const SAMPLE_WORKBOOK = resolve(SAMPLES, 'customers/Datos de clientes para facturación.xlsx');
 
 const HEADERS = [
