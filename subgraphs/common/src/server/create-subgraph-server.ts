@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import type { GraphQLSchema } from 'graphql';
@@ -36,6 +37,8 @@ export async function createSubgraphApp<TContext extends RequestContext>(
     includeStacktraceInErrorResponses: false,
     // Subgraphs sit behind the gateway; CSRF prevention stays on for direct callers too.
     csrfPrevention: true,
+    // No Apollo usage reporting anywhere, so no federated traces to build.
+    plugins: [ApolloServerPluginInlineTraceDisabled()],
   });
   await apollo.start();
   const app = express();
