@@ -1,4 +1,4 @@
-import { ensureDatabase } from '../bootstrap.js';
+import { ensureDatabase, type EnsureDatabaseResult } from '../bootstrap.js';
 import { DbEnvError, hostPort, loadDbEnv, type DbEnv } from '../env.js';
 import { describeError, isConnectionError } from '../errors.js';
 import { migrate } from '../migrate.js';
@@ -21,14 +21,24 @@ async function main(): Promise<number> {
 
   let stage: 'bootstrap' | 'migrate' = 'bootstrap';
   try {
-    const ensured = await ensureDatabase({
-      adminUrl: env.adminUrl,
-      database: env.database,
-      ownerRole: env.ownerRole,
-      appRole: env.appRole,
-      ownerPassword: env.ownerPassword,
-      appPassword: env.appPassword,
-    });
+    let ensured: EnsureDatabaseResult = { createdRoles: [], createdDatabase: false };
+    try {
+      ensured = await ensureDatabase({
+        adminUrl: env.adminUrl,
+        database: env.database,
+        ownerRole: env.ownerRole,
+        appRole: env.appRole,
+        ownerPassword: env.ownerPassword,
+        appPassword: env.appPassword,
+      });
+    } catch (error) {
+      // A managed server may give us no superuser: if the roles and database were
+      // provisioned by someone else, migrating as the owner still works.
+      if (isConnectionError(error)) throw error;
+      console.warn(
+        `db: skipped creating roles/database (${describeError(error)}); migrating the existing database as ${env.ownerRole}`,
+      );
+    }
     stage = 'migrate';
     const result = await migrate({ ownerUrl: env.ownerUrl, appRole: env.appRole });
     const created = [
