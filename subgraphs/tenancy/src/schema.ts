@@ -7,6 +7,7 @@ import { resolveCustomerReference } from './customers/customer.reference';
 import { ClientMetersResolver, CustomerMetersResolver, MeterResolver } from './meters/meter.resolver';
 import { resolveMeterReference } from './meters/meter.reference';
 import { OrganizationResolver } from './organizations/organization.resolver';
+import { AuthResolver } from './auth/auth.resolver';
 
 /** Every resolver class of the tenancy subgraph. */
 export const tenancyResolvers = [
@@ -17,6 +18,7 @@ export const tenancyResolvers = [
   ClientMetersResolver,
   CustomerMetersResolver,
   OrganizationResolver,
+  AuthResolver,
 ] as const;
 
 export function buildTenancySchema(): Promise<GraphQLSchema> {
