@@ -8,6 +8,7 @@ import { ClientMetersResolver, CustomerMetersResolver, MeterResolver } from './m
 import { resolveMeterReference } from './meters/meter.reference';
 import { OrganizationResolver } from './organizations/organization.resolver';
 import { AuthResolver } from './auth/auth.resolver';
+import { ClientUsersResolver, UserResolver } from './users/user.resolver';
 
 /** Every resolver class of the tenancy subgraph. */
 export const tenancyResolvers = [
@@ -19,6 +20,8 @@ export const tenancyResolvers = [
   CustomerMetersResolver,
   OrganizationResolver,
   AuthResolver,
+  UserResolver,
+  ClientUsersResolver,
 ] as const;
 
 export function buildTenancySchema(): Promise<GraphQLSchema> {
