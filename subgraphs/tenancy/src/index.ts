@@ -2,3 +2,4 @@ export * from './context';
 export * from './env';
 export * from './schema';
 export * from './server';
+export { verifyApiKey } from './api-keys/verify-api-key';

@@ -7,6 +7,7 @@ import { resolveCustomerReference } from './customers/customer.reference';
 import { ClientMetersResolver, CustomerMetersResolver, MeterResolver } from './meters/meter.resolver';
 import { resolveMeterReference } from './meters/meter.reference';
 import { OrganizationResolver } from './organizations/organization.resolver';
+import { ApiKeyResolver, ClientApiKeysResolver } from './api-keys/api-key.resolver';
 import { AuthResolver } from './auth/auth.resolver';
 import { ClientUsersResolver, UserResolver } from './users/user.resolver';
 
@@ -22,6 +23,8 @@ export const tenancyResolvers = [
   AuthResolver,
   UserResolver,
   ClientUsersResolver,
+  ApiKeyResolver,
+  ClientApiKeysResolver,
 ] as const;
 
 export function buildTenancySchema(): Promise<GraphQLSchema> {
