@@ -87,11 +87,9 @@ describe('API keys', () => {
     expect(created.secret?.slice(5, 17)).toBe(created.apiKey?.prefix);
     const secret = created.secret ?? '';
 
-    const listed = await server.data<{ client: { apiKeys: { totalCount: number; edges: { node: Record<string, unknown> }[] } } }>(
-      LIST_KEYS,
-      { id: client.clientGlobalId },
-      token,
-    );
+    const listed = await server.data<{
+      client: { apiKeys: { totalCount: number; edges: { node: Record<string, unknown> }[] } };
+    }>(LIST_KEYS, { id: client.clientGlobalId }, token);
     expect(listed.client.apiKeys.totalCount).toBe(1);
     expect(JSON.stringify(listed)).not.toContain(secret.slice(18));
 
@@ -125,7 +123,10 @@ describe('API keys', () => {
     expect(afterSecond?.lastUsedAt?.getTime()).toBe(afterFirst?.lastUsedAt?.getTime());
 
     const audit = await asSystem(server.database, 'test read', (tx) =>
-      tx.select().from(schema.auditLog).where(and(eq(schema.auditLog.clientId, client.clientId), eq(schema.auditLog.action, 'api-key.create'))),
+      tx
+        .select()
+        .from(schema.auditLog)
+        .where(and(eq(schema.auditLog.clientId, client.clientId), eq(schema.auditLog.action, 'api-key.create'))),
     );
     expect(audit).toHaveLength(1);
     expect((audit[0]?.after as Record<string, unknown>).keyHash).toBe('[redacted]');
@@ -134,7 +135,11 @@ describe('API keys', () => {
   it('rejects a revoked key, a tampered key and a malformed one', async () => {
     const client = await seedClient(server.database);
     const token = await adminOf(client);
-    const created = await createKey(token, { clientId: client.clientGlobalId, name: 'Auditor', scopes: ['invoices:read'] });
+    const created = await createKey(token, {
+      clientId: client.clientGlobalId,
+      name: 'Auditor',
+      scopes: ['invoices:read'],
+    });
     const secret = created.secret ?? '';
 
     const last = secret.at(-1) === 'a' ? 'b' : 'a';
@@ -163,7 +168,10 @@ describe('API keys', () => {
       expiresAt: new Date(Date.now() + 60_000).toISOString(),
     });
     await asSystem(server.database, 'test: let the key expire', (tx) =>
-      tx.update(schema.apiKeys).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(schema.apiKeys.clientId, client.clientId)),
+      tx
+        .update(schema.apiKeys)
+        .set({ expiresAt: new Date(Date.now() - 1000) })
+        .where(eq(schema.apiKeys.clientId, client.clientId)),
     );
     await expect(verifyApiKey(server.database, created.secret ?? '')).rejects.toThrow('API key is expired');
   });
@@ -181,7 +189,11 @@ describe('API keys', () => {
     expect(result.secret).toBeNull();
     expect(result.apiKey).toBeNull();
     expect(result.userErrors).toEqual([
-      { field: ['input', 'scopes'], message: 'Scope "clients:write" is not available to a key acting as CLIENT_ADMIN', code: 'BAD_USER_INPUT' },
+      {
+        field: ['input', 'scopes'],
+        message: 'Scope "clients:write" is not available to a key acting as CLIENT_ADMIN',
+        code: 'BAD_USER_INPUT',
+      },
       { field: ['input', 'scopes'], message: 'Unknown scope "launch:missiles"', code: 'BAD_USER_INPUT' },
     ]);
   });
@@ -197,7 +209,11 @@ describe('API keys', () => {
       customerId: client.customerGlobalId,
     });
     expect(excess.userErrors).toEqual([
-      { field: ['input', 'scopes'], message: 'Scope "billing:run" is not available to a key acting as CUSTOMER_USER', code: 'BAD_USER_INPUT' },
+      {
+        field: ['input', 'scopes'],
+        message: 'Scope "billing:run" is not available to a key acting as CUSTOMER_USER',
+        code: 'BAD_USER_INPUT',
+      },
     ]);
 
     const created = await createKey(token, {
@@ -222,12 +238,22 @@ describe('API keys', () => {
     const myToken = await adminOf(mine);
     const theirToken = await adminOf(theirs);
 
-    const create = await server.request(CREATE_KEY, { input: { clientId: theirs.clientGlobalId, name: 'x', scopes: ['invoices:read'] } }, myToken);
+    const create = await server.request(
+      CREATE_KEY,
+      { input: { clientId: theirs.clientGlobalId, name: 'x', scopes: ['invoices:read'] } },
+      myToken,
+    );
     expect(firstError(create)?.code).toBe('FORBIDDEN');
 
-    const theirKey = await createKey(theirToken, { clientId: theirs.clientGlobalId, name: 'theirs', scopes: ['invoices:read'] });
+    const theirKey = await createKey(theirToken, {
+      clientId: theirs.clientGlobalId,
+      name: 'theirs',
+      scopes: ['invoices:read'],
+    });
     const revoke = await server.request(REVOKE_KEY, { input: { id: theirKey.apiKey?.id } }, myToken);
     expect(firstError(revoke)?.code).toBe('FORBIDDEN');
-    await expect(verifyApiKey(server.database, theirKey.secret ?? '')).resolves.toMatchObject({ clientId: theirs.clientId });
+    await expect(verifyApiKey(server.database, theirKey.secret ?? '')).resolves.toMatchObject({
+      clientId: theirs.clientId,
+    });
   });
 });

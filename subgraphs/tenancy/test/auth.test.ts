@@ -40,7 +40,12 @@ interface Session {
     clientId: string | null;
     customerId: string | null;
     scopes: string[];
-    user: { id: string; email: string; mfaEnabled: boolean; roles: { role: string; customerId: string | null; client: { id: string; code: string } | null }[] };
+    user: {
+      id: string;
+      email: string;
+      mfaEnabled: boolean;
+      roles: { role: string; customerId: string | null; client: { id: string; code: string } | null }[];
+    };
   } | null;
   userErrors: { field: string[] | null; message: string; code: string }[];
 }
@@ -56,7 +61,9 @@ afterAll(async () => {
 });
 
 async function login(email: string, password: string, clientId?: string): Promise<Session> {
-  const data = await server.data<{ login: Session }>(LOGIN, { input: { email, password, ...(clientId ? { clientId } : {}) } });
+  const data = await server.data<{ login: Session }>(LOGIN, {
+    input: { email, password, ...(clientId ? { clientId } : {}) },
+  });
   return data.login;
 }
 
@@ -103,7 +110,13 @@ describe('login', () => {
       user: {
         email: user.email,
         mfaEnabled: false,
-        roles: [{ role: 'CUSTOMER_USER', customerId: client.customerGlobalId, client: { id: client.clientGlobalId, code: client.code } }],
+        roles: [
+          {
+            role: 'CUSTOMER_USER',
+            customerId: client.customerGlobalId,
+            client: { id: client.clientGlobalId, code: client.code },
+          },
+        ],
       },
     });
 
@@ -123,8 +136,12 @@ describe('login', () => {
       roles: [{ clientId: client.clientId, role: 'CUSTOMER_USER', customerId: client.customerId }],
     });
 
-    const wrongPassword = await server.request(LOGIN, { input: { email: user.email, password: 'not the password at all' } });
-    const unknownEmail = await server.request(LOGIN, { input: { email: `nobody-${user.id}@test.example`, password: user.password } });
+    const wrongPassword = await server.request(LOGIN, {
+      input: { email: user.email, password: 'not the password at all' },
+    });
+    const unknownEmail = await server.request(LOGIN, {
+      input: { email: `nobody-${user.id}@test.example`, password: user.password },
+    });
 
     expect(firstError(wrongPassword)).toEqual({ code: 'UNAUTHENTICATED', message: 'Email or password is incorrect' });
     expect(firstError(unknownEmail)).toEqual(firstError(wrongPassword));
@@ -140,7 +157,9 @@ describe('login', () => {
 
     const messages: string[] = [];
     for (let attempt = 1; attempt <= 10; attempt += 1) {
-      const result = await server.request(LOGIN, { input: { email: user.email, password: `wrong password ${attempt}` } });
+      const result = await server.request(LOGIN, {
+        input: { email: user.email, password: `wrong password ${attempt}` },
+      });
       messages.push(firstError(result)?.message ?? '');
     }
     expect(messages.slice(0, 9).every((m) => m === 'Email or password is incorrect')).toBe(true);
@@ -177,7 +196,9 @@ describe('login', () => {
     expect(chosen.viewer?.customerId).toBe(second.customerGlobalId);
 
     // The refresh keeps the tenant chosen at login.
-    const refreshed = await server.data<{ refreshSession: Session }>(REFRESH, { input: { refreshToken: chosen.refreshToken } });
+    const refreshed = await server.data<{ refreshSession: Session }>(REFRESH, {
+      input: { refreshToken: chosen.refreshToken },
+    });
     expect(refreshed.refreshSession.viewer?.clientId).toBe(second.clientGlobalId);
   });
 });
@@ -186,20 +207,35 @@ describe('MFA', () => {
   it('gives an admin with MFA no tokens until verifyMfa gets a real code, and refuses a wrong one', async () => {
     const client = await seedClient(server.database);
     const secret = newTotpSecret();
-    const admin = await seedUser(server.database, { roles: [{ clientId: client.clientId, role: 'CLIENT_ADMIN' }], mfaSecret: secret });
+    const admin = await seedUser(server.database, {
+      roles: [{ clientId: client.clientId, role: 'CLIENT_ADMIN' }],
+      mfaSecret: secret,
+    });
 
     const first = await login(admin.email, admin.password);
-    expect(first).toMatchObject({ accessToken: null, refreshToken: null, viewer: null, mfaRequired: true, mfaEnrollmentRequired: false });
+    expect(first).toMatchObject({
+      accessToken: null,
+      refreshToken: null,
+      viewer: null,
+      mfaRequired: true,
+      mfaEnrollmentRequired: false,
+    });
     expect(first.mfaToken).toMatch(/^ey/);
 
-    const wrong = await server.request(VERIFY_MFA, { input: { mfaToken: first.mfaToken, code: await wrongTotp(secret) } });
+    const wrong = await server.request(VERIFY_MFA, {
+      input: { mfaToken: first.mfaToken, code: await wrongTotp(secret) },
+    });
     expect(firstError(wrong)).toEqual({ code: 'UNAUTHENTICATED', message: 'The code is not valid' });
 
     const verified = await server.data<{ verifyMfa: Session }>(VERIFY_MFA, {
       input: { mfaToken: first.mfaToken, code: await totpNow(secret) },
     });
     expect(verified.verifyMfa.accessToken).toMatch(/^ey/);
-    expect(verified.verifyMfa.viewer).toMatchObject({ role: 'CLIENT_ADMIN', clientId: client.clientGlobalId, customerId: null });
+    expect(verified.verifyMfa.viewer).toMatchObject({
+      role: 'CLIENT_ADMIN',
+      clientId: client.clientGlobalId,
+      customerId: null,
+    });
     expect((await userRow(admin.id))?.failedLoginCount).toBe(0);
   });
 
@@ -226,11 +262,19 @@ describe('MFA', () => {
     const admin = await seedUser(server.database, { roles: [{ clientId: client.clientId, role: 'CLIENT_ADMIN' }] });
 
     const first = await login(admin.email, admin.password);
-    expect(first).toMatchObject({ accessToken: null, refreshToken: null, mfaRequired: false, mfaEnrollmentRequired: true });
-
-    const started = await server.data<{ startMfaEnrollment: { secret: string; otpauthUri: string } }>(START_ENROLLMENT, {
-      input: { mfaToken: first.mfaToken },
+    expect(first).toMatchObject({
+      accessToken: null,
+      refreshToken: null,
+      mfaRequired: false,
+      mfaEnrollmentRequired: true,
     });
+
+    const started = await server.data<{ startMfaEnrollment: { secret: string; otpauthUri: string } }>(
+      START_ENROLLMENT,
+      {
+        input: { mfaToken: first.mfaToken },
+      },
+    );
     const { secret, otpauthUri } = started.startMfaEnrollment;
     expect(secret).toMatch(/^[A-Z2-7]{32}$/);
     expect(otpauthUri).toBe(
@@ -238,7 +282,9 @@ describe('MFA', () => {
     );
     expect((await userRow(admin.id))?.mfaEnabledAt).toBeNull();
 
-    const wrong = await server.request(CONFIRM_ENROLLMENT, { input: { mfaToken: first.mfaToken, code: await wrongTotp(secret) } });
+    const wrong = await server.request(CONFIRM_ENROLLMENT, {
+      input: { mfaToken: first.mfaToken, code: await wrongTotp(secret) },
+    });
     expect(firstError(wrong)).toEqual({ code: 'UNAUTHENTICATED', message: 'The code is not valid' });
 
     const confirmed = await server.data<{ confirmMfaEnrollment: Session }>(CONFIRM_ENROLLMENT, {
@@ -262,13 +308,20 @@ describe('MFA', () => {
     const anonymous = await server.request(START_ENROLLMENT, {});
     expect(firstError(anonymous)?.code).toBe('UNAUTHENTICATED');
 
-    const started = await server.data<{ startMfaEnrollment: { secret: string } }>(START_ENROLLMENT, {}, session.accessToken ?? '');
+    const started = await server.data<{ startMfaEnrollment: { secret: string } }>(
+      START_ENROLLMENT,
+      {},
+      session.accessToken ?? '',
+    );
     const confirmed = await server.data<{ confirmMfaEnrollment: Session }>(
       CONFIRM_ENROLLMENT,
       { input: { code: await totpNow(started.startMfaEnrollment.secret) } },
       session.accessToken ?? '',
     );
-    expect(confirmed.confirmMfaEnrollment.viewer).toMatchObject({ role: 'CUSTOMER_USER', customerId: client.customerGlobalId });
+    expect(confirmed.confirmMfaEnrollment.viewer).toMatchObject({
+      role: 'CUSTOMER_USER',
+      customerId: client.customerGlobalId,
+    });
     expect((await userRow(customer.id))?.mfaEnabledAt).toBeInstanceOf(Date);
 
     const next = await login(customer.email, customer.password);
@@ -288,14 +341,18 @@ describe('refresh tokens', () => {
 
   it('rotates on refresh; replaying a used token revokes the family so the newest token fails too', async () => {
     const session = await customerSession();
-    const rotated = (await server.data<{ refreshSession: Session }>(REFRESH, { input: { refreshToken: session.refreshToken } }))
-      .refreshSession;
+    const rotated = (
+      await server.data<{ refreshSession: Session }>(REFRESH, { input: { refreshToken: session.refreshToken } })
+    ).refreshSession;
     expect(rotated.accessToken).toMatch(/^ey/);
     expect(rotated.refreshToken).not.toBe(session.refreshToken);
     expect(rotated.viewer?.role).toBe('CUSTOMER_USER');
 
     const replay = await server.request(REFRESH, { input: { refreshToken: session.refreshToken } });
-    expect(firstError(replay)).toEqual({ code: 'UNAUTHENTICATED', message: 'Refresh token reuse detected; log in again' });
+    expect(firstError(replay)).toEqual({
+      code: 'UNAUTHENTICATED',
+      message: 'Refresh token reuse detected; log in again',
+    });
 
     const newest = await server.request(REFRESH, { input: { refreshToken: rotated.refreshToken } });
     expect(firstError(newest)).toEqual({ code: 'UNAUTHENTICATED', message: 'Refresh token was revoked; log in again' });
@@ -303,7 +360,10 @@ describe('refresh tokens', () => {
 
   it('stores only the SHA-256 of a refresh token', async () => {
     const session = await customerSession();
-    const userId = Buffer.from(session.viewer?.user.id ?? '', 'base64url').toString('utf8').split(':')[2] ?? '';
+    const userId =
+      Buffer.from(session.viewer?.user.id ?? '', 'base64url')
+        .toString('utf8')
+        .split(':')[2] ?? '';
     const rows = await asSystem(server.database, 'test read', (tx) =>
       tx.select().from(schema.refreshTokens).where(eq(schema.refreshTokens.userId, userId)),
     );
@@ -314,13 +374,20 @@ describe('refresh tokens', () => {
 
   it('ends the session on logout', async () => {
     const session = await customerSession();
-    const loggedOut = await server.data<{ logout: { loggedOut: boolean } }>(LOGOUT, { input: { refreshToken: session.refreshToken } });
+    const loggedOut = await server.data<{ logout: { loggedOut: boolean } }>(LOGOUT, {
+      input: { refreshToken: session.refreshToken },
+    });
     expect(loggedOut.logout.loggedOut).toBe(true);
 
     const refresh = await server.request(REFRESH, { input: { refreshToken: session.refreshToken } });
-    expect(firstError(refresh)).toEqual({ code: 'UNAUTHENTICATED', message: 'Refresh token was revoked; log in again' });
+    expect(firstError(refresh)).toEqual({
+      code: 'UNAUTHENTICATED',
+      message: 'Refresh token was revoked; log in again',
+    });
 
-    const unknown = await server.data<{ logout: { loggedOut: boolean } }>(LOGOUT, { input: { refreshToken: 'no-such-token' } });
+    const unknown = await server.data<{ logout: { loggedOut: boolean } }>(LOGOUT, {
+      input: { refreshToken: 'no-such-token' },
+    });
     expect(unknown.logout.loggedOut).toBe(false);
   });
 
@@ -353,32 +420,61 @@ describe('access tokens on a protected query', () => {
   it('refuses an expired token with UNAUTHENTICATED', async () => {
     const { user, client } = await claimsFor();
     const expired = await sign(
-      { sub: user.id, typ: 'access', role: 'CUSTOMER_USER', orgId: client.organizationId, clientId: client.clientId, customerId: client.customerId, scopes: ['profile:read'] },
+      {
+        sub: user.id,
+        typ: 'access',
+        role: 'CUSTOMER_USER',
+        orgId: client.organizationId,
+        clientId: client.clientId,
+        customerId: client.customerId,
+        scopes: ['profile:read'],
+      },
       server.settings.jwtSecret,
       Math.floor(Date.now() / 1000) - 60,
     );
     const result = await server.request(ME, {}, expired);
-    expect(firstError(result)).toEqual({ code: 'UNAUTHENTICATED', message: 'Access token expired: refresh it or log in again' });
+    expect(firstError(result)).toEqual({
+      code: 'UNAUTHENTICATED',
+      message: 'Access token expired: refresh it or log in again',
+    });
     expect(result.data?.me ?? null).toBeNull();
   });
 
   it('refuses a token signed with another secret and a tampered one', async () => {
     const { user, client, session } = await claimsFor();
     const forged = await sign(
-      { sub: user.id, typ: 'access', role: 'SYSTEM_ADMIN', orgId: null, clientId: null, customerId: null, scopes: [...ROLE_SCOPES.SYSTEM_ADMIN] },
+      {
+        sub: user.id,
+        typ: 'access',
+        role: 'SYSTEM_ADMIN',
+        orgId: null,
+        clientId: null,
+        customerId: null,
+        scopes: [...ROLE_SCOPES.SYSTEM_ADMIN],
+      },
       'another secret that is long enough to be plausible',
       Math.floor(Date.now() / 1000) + 600,
     );
-    expect(firstError(await server.request(ME, {}, forged))).toEqual({ code: 'UNAUTHENTICATED', message: 'Access token is invalid' });
+    expect(firstError(await server.request(ME, {}, forged))).toEqual({
+      code: 'UNAUTHENTICATED',
+      message: 'Access token is invalid',
+    });
 
     const [header, payload, signature] = (session.accessToken ?? '').split('.');
     const claims = JSON.parse(Buffer.from(payload ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
     expect(claims.clientId).toBe(client.clientId);
-    const escalated = Buffer.from(JSON.stringify({ ...claims, role: 'SYSTEM_ADMIN', clientId: null })).toString('base64url');
+    const escalated = Buffer.from(JSON.stringify({ ...claims, role: 'SYSTEM_ADMIN', clientId: null })).toString(
+      'base64url',
+    );
     const tampered = `${header}.${escalated}.${signature}`;
-    expect(firstError(await server.request(ME, {}, tampered))).toEqual({ code: 'UNAUTHENTICATED', message: 'Access token is invalid' });
+    expect(firstError(await server.request(ME, {}, tampered))).toEqual({
+      code: 'UNAUTHENTICATED',
+      message: 'Access token is invalid',
+    });
 
     // The untouched token still works.
-    expect((await server.data<{ me: { role: string } }>(ME, {}, session.accessToken ?? '')).me.role).toBe('CUSTOMER_USER');
+    expect((await server.data<{ me: { role: string } }>(ME, {}, session.accessToken ?? '')).me.role).toBe(
+      'CUSTOMER_USER',
+    );
   });
 });

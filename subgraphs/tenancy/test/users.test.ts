@@ -87,12 +87,18 @@ describe('createUser', () => {
       roles: [{ role: 'CUSTOMER_USER', customerId: client.customerGlobalId, client: { id: client.clientGlobalId } }],
     });
 
-    const login = await server.data<{ login: { accessToken: string; viewer: { role: string; customerId: string } } }>(LOGIN, {
-      input: { email: input.email, password: input.password },
-    });
+    const login = await server.data<{ login: { accessToken: string; viewer: { role: string; customerId: string } } }>(
+      LOGIN,
+      {
+        input: { email: input.email, password: input.password },
+      },
+    );
     expect(login.login.viewer).toEqual({ role: 'CUSTOMER_USER', customerId: client.customerGlobalId });
 
-    const userId = Buffer.from(createUser.user?.id ?? '', 'base64url').toString('utf8').split(':')[2] ?? '';
+    const userId =
+      Buffer.from(createUser.user?.id ?? '', 'base64url')
+        .toString('utf8')
+        .split(':')[2] ?? '';
     const audit = await asSystem(server.database, 'test read', (tx) =>
       tx
         .select()
@@ -143,7 +149,11 @@ describe('createUser', () => {
 
     expect(createUser.user).toBeNull();
     expect(createUser.userErrors).toEqual([
-      { field: ['input', 'email'], message: `A user with email ${existing.email} already exists`, code: 'BAD_USER_INPUT' },
+      {
+        field: ['input', 'email'],
+        message: `A user with email ${existing.email} already exists`,
+        code: 'BAD_USER_INPUT',
+      },
     ]);
   });
 
@@ -152,7 +162,11 @@ describe('createUser', () => {
     const other = await seedClient(server.database);
     const token = await adminOf(client);
 
-    const weak = await server.data<{ createUser: UserPayload }>(CREATE_USER, { input: newUserInput(client, { password: 'short' }) }, token);
+    const weak = await server.data<{ createUser: UserPayload }>(
+      CREATE_USER,
+      { input: newUserInput(client, { password: 'short' }) },
+      token,
+    );
     expect(weak.createUser.userErrors).toEqual([
       { field: ['input', 'password'], message: 'Password must be at least 12 characters long', code: 'BAD_USER_INPUT' },
     ]);
@@ -172,7 +186,11 @@ describe('createUser', () => {
       token,
     );
     expect(foreign.createUser.userErrors).toEqual([
-      { field: ['input', 'customerId'], message: 'customerId must be a customer of the same client', code: 'BAD_USER_INPUT' },
+      {
+        field: ['input', 'customerId'],
+        message: 'customerId must be a customer of the same client',
+        code: 'BAD_USER_INPUT',
+      },
     ]);
   });
 
@@ -186,7 +204,9 @@ describe('createUser', () => {
     );
     expect(createUser.userErrors).toEqual([]);
     expect(createUser.user?.locale).toBe('en');
-    expect(createUser.user?.roles).toEqual([{ role: 'CLIENT_ADMIN', customerId: null, client: { id: client.clientGlobalId } }]);
+    expect(createUser.user?.roles).toEqual([
+      { role: 'CLIENT_ADMIN', customerId: null, client: { id: client.clientGlobalId } },
+    ]);
   });
 });
 
@@ -195,8 +215,12 @@ describe('Client.users', () => {
     const client = await seedClient(server.database);
     const other = await seedClient(server.database);
     const token = await adminOf(client);
-    await seedUser(server.database, { roles: [{ clientId: client.clientId, role: 'CUSTOMER_USER', customerId: client.customerId }] });
-    await seedUser(server.database, { roles: [{ clientId: other.clientId, role: 'CUSTOMER_USER', customerId: other.customerId }] });
+    await seedUser(server.database, {
+      roles: [{ clientId: client.clientId, role: 'CUSTOMER_USER', customerId: client.customerId }],
+    });
+    await seedUser(server.database, {
+      roles: [{ clientId: other.clientId, role: 'CUSTOMER_USER', customerId: other.customerId }],
+    });
 
     type Page = {
       client: {
@@ -230,22 +254,39 @@ describe('Client.users', () => {
 describe('createSystemAdmin', () => {
   it('is FORBIDDEN for a client admin and records a platform audit entry for a system admin', async () => {
     const client = await seedClient(server.database);
-    const input = { email: `ops-${client.code.toLowerCase()}@ciro.example`, displayName: 'Ops', password: 'another long password' };
+    const input = {
+      email: `ops-${client.code.toLowerCase()}@ciro.example`,
+      displayName: 'Ops',
+      password: 'another long password',
+    };
 
     const refused = await server.request(CREATE_SYSTEM_ADMIN, { input }, await adminOf(client));
-    expect(firstError(refused)).toEqual({ code: 'FORBIDDEN', message: 'Only system administrators can create system administrators' });
+    expect(firstError(refused)).toEqual({
+      code: 'FORBIDDEN',
+      message: 'Only system administrators can create system administrators',
+    });
 
     const operator = await seedUser(server.database, { systemAdmin: true });
     const token = await server.tokenFor(systemAdminIdentity(operator));
     const created = await server.data<{ createSystemAdmin: UserPayload }>(CREATE_SYSTEM_ADMIN, { input }, token);
-    expect(created.createSystemAdmin.user).toMatchObject({ email: input.email, roles: [{ role: 'SYSTEM_ADMIN', client: null }] });
+    expect(created.createSystemAdmin.user).toMatchObject({
+      email: input.email,
+      roles: [{ role: 'SYSTEM_ADMIN', client: null }],
+    });
 
-    const userId = Buffer.from(created.createSystemAdmin.user?.id ?? '', 'base64url').toString('utf8').split(':')[2] ?? '';
+    const userId =
+      Buffer.from(created.createSystemAdmin.user?.id ?? '', 'base64url')
+        .toString('utf8')
+        .split(':')[2] ?? '';
     expect(created.createSystemAdmin.user?.id).toBe(toGlobalId('User', null, userId));
     const audit = await asSystem(server.database, 'test read', (tx) =>
       tx.select().from(schema.platformAuditLog).where(eq(schema.platformAuditLog.entityId, userId)),
     );
     expect(audit).toHaveLength(1);
-    expect(audit[0]).toMatchObject({ action: 'user.create_system_admin', actorUserId: operator.id, actorRole: 'SYSTEM_ADMIN' });
+    expect(audit[0]).toMatchObject({
+      action: 'user.create_system_admin',
+      actorUserId: operator.id,
+      actorRole: 'SYSTEM_ADMIN',
+    });
   });
 });

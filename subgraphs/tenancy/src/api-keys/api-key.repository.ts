@@ -60,7 +60,13 @@ export async function findApiKeyByPrefix(
 }
 
 /** Records use, at most once per `minInterval` ms, so hot keys do not write on every request. */
-export async function touchApiKey(tx: Tx, clientId: string, id: string, now: Date, minIntervalMs: number): Promise<void> {
+export async function touchApiKey(
+  tx: Tx,
+  clientId: string,
+  id: string,
+  now: Date,
+  minIntervalMs: number,
+): Promise<void> {
   await tx
     .update(schema.apiKeys)
     .set({ lastUsedAt: now })

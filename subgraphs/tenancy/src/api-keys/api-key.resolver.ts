@@ -25,7 +25,8 @@ export class CreateApiKeyPayload {
 
   @Field(() => String, {
     nullable: true,
-    description: 'The full key, `ciro_<prefix>_<secret>`. Shown only now: store it safely; it cannot be retrieved later.',
+    description:
+      'The full key, `ciro_<prefix>_<secret>`. Shown only now: store it safely; it cannot be retrieved later.',
   })
   secret!: string | null;
 
@@ -68,9 +69,12 @@ export class ApiKeyResolver {
     @Ctx() context: TenancyContext,
   ): Promise<ApiKeyPayload> {
     const caller = callerOf(context);
-    return withUserErrors<Omit<ApiKeyPayload, 'userErrors'>>(async () => ({ apiKey: await revokeApiKey(caller, input) }), {
-      apiKey: null,
-    });
+    return withUserErrors<Omit<ApiKeyPayload, 'userErrors'>>(
+      async () => ({ apiKey: await revokeApiKey(caller, input) }),
+      {
+        apiKey: null,
+      },
+    );
   }
 }
 
@@ -78,7 +82,11 @@ export class ApiKeyResolver {
 export class ClientApiKeysResolver {
   @FieldResolver(() => ApiKeyConnection, { description: "The client's API keys, newest first (never their secrets)." })
   @Scopes('api-keys:read')
-  async apiKeys(@Root() client: Client, @Args() args: PageArgs, @Ctx() context: TenancyContext): Promise<ApiKeyConnection> {
+  async apiKeys(
+    @Root() client: Client,
+    @Args() args: PageArgs,
+    @Ctx() context: TenancyContext,
+  ): Promise<ApiKeyConnection> {
     const caller = callerOf(context);
     const page = pageWindow(args);
     const { rows, total } = await listClientApiKeys(caller, clientIdOrThrow(caller, client.id), page);

@@ -3,7 +3,9 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 export const API_KEY_PREFIX_LENGTH = 12;
 export const API_KEY_SECRET_LENGTH = 40;
-const API_KEY_PATTERN = new RegExp(`^ciro_([0-9A-Za-z]{${API_KEY_PREFIX_LENGTH}})_([0-9A-Za-z]{${API_KEY_SECRET_LENGTH}})$`);
+const API_KEY_PATTERN = new RegExp(
+  `^ciro_([0-9A-Za-z]{${API_KEY_PREFIX_LENGTH}})_([0-9A-Za-z]{${API_KEY_SECRET_LENGTH}})$`,
+);
 
 /** Uniform random base62 (rejection sampling keeps every character equally likely). */
 function randomBase62(length: number): string {

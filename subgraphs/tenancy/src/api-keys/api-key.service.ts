@@ -67,7 +67,9 @@ const createSchema = z.object({
 
 /** `x:own` is the narrower form of `x`: whoever holds `x` may grant `x:own` to a customer key. */
 function creatorHolds(creatorScopes: readonly string[], scope: Scope): boolean {
-  return creatorScopes.includes(scope) || (scope.endsWith(':own') && creatorScopes.includes(scope.slice(0, -':own'.length)));
+  return (
+    creatorScopes.includes(scope) || (scope.endsWith(':own') && creatorScopes.includes(scope.slice(0, -':own'.length)))
+  );
 }
 
 /** Each requested scope must exist, fit the role the key acts as, and be held by its creator. */
@@ -104,7 +106,10 @@ function customerIdOfClientOrThrow(clientId: string, customerGlobalId: string): 
   return decoded.id;
 }
 
-export async function createApiKey(caller: Caller, input: CreateApiKeyInput): Promise<{ apiKey: ApiKey; secret: string }> {
+export async function createApiKey(
+  caller: Caller,
+  input: CreateApiKeyInput,
+): Promise<{ apiKey: ApiKey; secret: string }> {
   const clientId = clientIdOrThrow(caller, input.clientId);
   assertClientAdmin(caller.identity, clientId);
   const valid = parseInputOrThrow(createSchema, input);
@@ -160,7 +165,11 @@ export async function revokeApiKey(caller: Caller, input: RevokeApiKeyInput): Pr
   return toApiKey(row);
 }
 
-export async function listClientApiKeys(caller: Caller, clientId: string, page: Page): Promise<{ rows: ApiKey[]; total: number }> {
+export async function listClientApiKeys(
+  caller: Caller,
+  clientId: string,
+  page: Page,
+): Promise<{ rows: ApiKey[]; total: number }> {
   assertClientAdmin(caller.identity, clientId);
   const { rows, total } = await withTenant(caller.database, tenantContextFor(caller.identity, clientId), (tx) =>
     listApiKeys(tx, clientId, page.limit, page.offset),

@@ -55,10 +55,7 @@ export async function recordFailedAttempt(
 }
 
 export async function clearFailedAttempts(tx: Tx, userId: string): Promise<void> {
-  await tx
-    .update(schema.users)
-    .set({ failedLoginCount: 0, lockedUntil: null })
-    .where(eq(schema.users.id, userId));
+  await tx.update(schema.users).set({ failedLoginCount: 0, lockedUntil: null }).where(eq(schema.users.id, userId));
 }
 
 /** Stores a TOTP secret awaiting confirmation; never replaces an active one. */
@@ -95,7 +92,9 @@ export async function markRefreshTokenUsed(tx: Tx, id: string, at: Date): Promis
   const rows = await tx
     .update(schema.refreshTokens)
     .set({ usedAt: at })
-    .where(and(eq(schema.refreshTokens.id, id), isNull(schema.refreshTokens.usedAt), isNull(schema.refreshTokens.revokedAt)))
+    .where(
+      and(eq(schema.refreshTokens.id, id), isNull(schema.refreshTokens.usedAt), isNull(schema.refreshTokens.revokedAt)),
+    )
     .returning({ id: schema.refreshTokens.id });
   return rows.length === 1;
 }

@@ -13,17 +13,9 @@ import {
   StartMfaEnrollmentInput,
   VerifyMfaInput,
 } from './auth.type';
-import {
-  EMPTY_LOGIN_PAYLOAD,
-  confirmMfaEnrollment,
-  login,
-  logout,
-  refreshSession,
-  startMfaEnrollment,
-  verifyMfa,
-  type AuthDeps,
-  type MfaSubject,
-} from './auth.service';
+import { login, logout, refreshSession } from './auth.service';
+import { confirmMfaEnrollment, startMfaEnrollment, verifyMfa, type MfaSubject } from './mfa.service';
+import { EMPTY_LOGIN_PAYLOAD, type AuthDeps } from './session';
 
 function depsOf(context: TenancyContext): AuthDeps {
   return { database: context.database, settings: context.settings, requestId: context.requestId };
@@ -42,7 +34,10 @@ export class AuthResolver {
       'A wrong email or password is UNAUTHENTICATED; 10 failures in a row lock the account for 15 minutes.',
   })
   @Public()
-  async login(@Arg('input', () => LoginInput) input: LoginInput, @Ctx() context: TenancyContext): Promise<LoginPayload> {
+  async login(
+    @Arg('input', () => LoginInput) input: LoginInput,
+    @Ctx() context: TenancyContext,
+  ): Promise<LoginPayload> {
     return withUserErrors<Omit<LoginPayload, 'userErrors'>>(() => login(depsOf(context), input), EMPTY_LOGIN_PAYLOAD);
   }
 
@@ -52,7 +47,10 @@ export class AuthResolver {
     @Arg('input', () => VerifyMfaInput) input: VerifyMfaInput,
     @Ctx() context: TenancyContext,
   ): Promise<LoginPayload> {
-    return withUserErrors<Omit<LoginPayload, 'userErrors'>>(() => verifyMfa(depsOf(context), input), EMPTY_LOGIN_PAYLOAD);
+    return withUserErrors<Omit<LoginPayload, 'userErrors'>>(
+      () => verifyMfa(depsOf(context), input),
+      EMPTY_LOGIN_PAYLOAD,
+    );
   }
 
   @Mutation(() => MfaEnrollmentPayload, {
@@ -66,10 +64,13 @@ export class AuthResolver {
     @Ctx() context: TenancyContext,
   ): Promise<MfaEnrollmentPayload> {
     const subject = mfaSubjectOf(context, input?.mfaToken);
-    return withUserErrors<Omit<MfaEnrollmentPayload, 'userErrors'>>(() => startMfaEnrollment(depsOf(context), subject), {
-      secret: null,
-      otpauthUri: null,
-    });
+    return withUserErrors<Omit<MfaEnrollmentPayload, 'userErrors'>>(
+      () => startMfaEnrollment(depsOf(context), subject),
+      {
+        secret: null,
+        otpauthUri: null,
+      },
+    );
   }
 
   @Mutation(() => LoginPayload, {
@@ -81,7 +82,10 @@ export class AuthResolver {
     @Ctx() context: TenancyContext,
   ): Promise<LoginPayload> {
     const subject = mfaSubjectOf(context, input.mfaToken);
-    return withUserErrors<Omit<LoginPayload, 'userErrors'>>(() => confirmMfaEnrollment(depsOf(context), subject, input), EMPTY_LOGIN_PAYLOAD);
+    return withUserErrors<Omit<LoginPayload, 'userErrors'>>(
+      () => confirmMfaEnrollment(depsOf(context), subject, input),
+      EMPTY_LOGIN_PAYLOAD,
+    );
   }
 
   @Mutation(() => LoginPayload, {
@@ -94,12 +98,20 @@ export class AuthResolver {
     @Arg('input', () => RefreshSessionInput) input: RefreshSessionInput,
     @Ctx() context: TenancyContext,
   ): Promise<LoginPayload> {
-    return withUserErrors<Omit<LoginPayload, 'userErrors'>>(() => refreshSession(depsOf(context), input), EMPTY_LOGIN_PAYLOAD);
+    return withUserErrors<Omit<LoginPayload, 'userErrors'>>(
+      () => refreshSession(depsOf(context), input),
+      EMPTY_LOGIN_PAYLOAD,
+    );
   }
 
   @Mutation(() => LogoutPayload, { description: 'Ends the session of this refresh token (and its rotations).' })
   @Public()
-  async logout(@Arg('input', () => LogoutInput) input: LogoutInput, @Ctx() context: TenancyContext): Promise<LogoutPayload> {
-    return withUserErrors<Omit<LogoutPayload, 'userErrors'>>(() => logout(depsOf(context), input), { loggedOut: false });
+  async logout(
+    @Arg('input', () => LogoutInput) input: LogoutInput,
+    @Ctx() context: TenancyContext,
+  ): Promise<LogoutPayload> {
+    return withUserErrors<Omit<LogoutPayload, 'userErrors'>>(() => logout(depsOf(context), input), {
+      loggedOut: false,
+    });
   }
 }

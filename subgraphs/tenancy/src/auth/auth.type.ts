@@ -10,7 +10,10 @@ export class LoginInput {
   @Field()
   password!: string;
 
-  @Field(() => ID, { nullable: true, description: 'Client to act in; required only for users with roles in several clients.' })
+  @Field(() => ID, {
+    nullable: true,
+    description: 'Client to act in; required only for users with roles in several clients.',
+  })
   clientId?: string;
 }
 
@@ -35,7 +38,8 @@ export class LoginPayload {
   mfaRequired!: boolean;
 
   @Field({
-    description: 'True when an administrator must first enrol an authenticator (startMfaEnrollment, confirmMfaEnrollment).',
+    description:
+      'True when an administrator must first enrol an authenticator (startMfaEnrollment, confirmMfaEnrollment).',
   })
   mfaEnrollmentRequired!: boolean;
 

@@ -22,7 +22,13 @@ export async function isValidTotpCode(secret: string, code: string): Promise<boo
   const token = code.replace(/\s+/g, '');
   if (!/^\d{6}$/.test(token)) return false;
   try {
-    const result = await verify({ secret, token, period: PERIOD_SECONDS, digits: DIGITS, epochTolerance: TOLERANCE_SECONDS });
+    const result = await verify({
+      secret,
+      token,
+      period: PERIOD_SECONDS,
+      digits: DIGITS,
+      epochTolerance: TOLERANCE_SECONDS,
+    });
     return result.valid;
   } catch {
     // A malformed stored secret is a failed check, not a server error.

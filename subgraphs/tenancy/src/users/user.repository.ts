@@ -17,7 +17,13 @@ export async function listClientUsers(
     .from(schema.roleAssignments)
     .where(eq(schema.roleAssignments.clientId, clientId));
   const where = inArray(schema.users.id, members);
-  const rows = await tx.select().from(schema.users).where(where).orderBy(asc(schema.users.email)).limit(limit).offset(offset);
+  const rows = await tx
+    .select()
+    .from(schema.users)
+    .where(where)
+    .orderBy(asc(schema.users.email))
+    .limit(limit)
+    .offset(offset);
   const [totals] = await tx.select({ total: count() }).from(schema.users).where(where);
   return { rows, total: totals?.total ?? 0 };
 }

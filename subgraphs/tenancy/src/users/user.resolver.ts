@@ -46,7 +46,9 @@ export class UserResolver {
     @Ctx() context: TenancyContext,
   ): Promise<UserPayload> {
     const caller = callerOf(context);
-    return withUserErrors<Omit<UserPayload, 'userErrors'>>(async () => ({ user: await createUser(caller, input) }), { user: null });
+    return withUserErrors<Omit<UserPayload, 'userErrors'>>(async () => ({ user: await createUser(caller, input) }), {
+      user: null,
+    });
   }
 
   @Mutation(() => UserPayload, { description: 'Creates a platform operator (system administrators only).' })
@@ -56,15 +58,18 @@ export class UserResolver {
     @Ctx() context: TenancyContext,
   ): Promise<UserPayload> {
     const caller = callerOf(context);
-    return withUserErrors<Omit<UserPayload, 'userErrors'>>(async () => ({ user: await createSystemAdmin(caller, input) }), {
-      user: null,
-    });
+    return withUserErrors<Omit<UserPayload, 'userErrors'>>(
+      async () => ({ user: await createSystemAdmin(caller, input) }),
+      {
+        user: null,
+      },
+    );
   }
 }
 
 @Resolver(() => Client)
 export class ClientUsersResolver {
-  @FieldResolver(() => UserConnection, { description: "Users with a role in this client, by email." })
+  @FieldResolver(() => UserConnection, { description: 'Users with a role in this client, by email.' })
   @Scopes('users:read')
   async users(@Root() client: Client, @Args() args: PageArgs, @Ctx() context: TenancyContext): Promise<UserConnection> {
     const caller = callerOf(context);

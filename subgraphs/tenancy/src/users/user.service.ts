@@ -44,7 +44,11 @@ export async function getViewer(caller: Caller): Promise<Viewer> {
   return toViewer(identity, user);
 }
 
-export async function listUsersOfClient(caller: Caller, clientId: string, page: Page): Promise<{ rows: User[]; total: number }> {
+export async function listUsersOfClient(
+  caller: Caller,
+  clientId: string,
+  page: Page,
+): Promise<{ rows: User[]; total: number }> {
   assertClientAdmin(caller.identity, clientId);
   return withTenant(caller.database, tenantContextFor(caller.identity, clientId), async (tx) => {
     const { rows, total } = await listClientUsers(tx, clientId, page.limit, page.offset);
@@ -85,7 +89,11 @@ const createUserSchema = z
       ctx.addIssue({ code: 'custom', path: ['customerId'], message: 'customerId is required for a CUSTOMER_USER' });
     }
     if (value.role === 'CLIENT_ADMIN' && value.customerId) {
-      ctx.addIssue({ code: 'custom', path: ['customerId'], message: 'A CLIENT_ADMIN acts for the whole client: omit customerId' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['customerId'],
+        message: 'A CLIENT_ADMIN acts for the whole client: omit customerId',
+      });
     }
   });
 

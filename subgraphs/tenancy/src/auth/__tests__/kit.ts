@@ -35,7 +35,11 @@ export interface TestServer {
     token?: string,
   ): Promise<GraphQLResponse<TData>>;
   /** Like request, but throws (printing both) unless the response has data and no errors. */
-  data<TData = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, token?: string): Promise<TData>;
+  data<TData = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    token?: string,
+  ): Promise<TData>;
   /** Signs an access token as the server would after login. */
   tokenFor(identity: Identity): Promise<string>;
   stop(): Promise<void>;
@@ -43,7 +47,8 @@ export interface TestServer {
 
 export async function startTestServer(overrides: Partial<TenancySettings> = {}): Promise<TestServer> {
   const url = process.env.DATABASE_URL;
-  if (!url) throw new Error('DATABASE_URL is not set: run the tests through vitest (its globalSetup creates the database)');
+  if (!url)
+    throw new Error('DATABASE_URL is not set: run the tests through vitest (its globalSetup creates the database)');
   const database = createDb({ url, max: 4, applicationName: 'tenancy-auth-tests' });
   const settings: TenancySettings = {
     jwtSecret: randomBytes(32).toString('base64url'),
@@ -113,12 +118,18 @@ export async function seedClient(database: Database): Promise<SeededClient> {
   const suffix = randomUUID().slice(0, 8).toUpperCase();
   return asSystem(database, 'test seed', async (tx) => {
     const organizationId = randomUUID();
-    await tx.insert(schema.organizations).values({ id: organizationId, name: `Org ${suffix}`, slug: `org-${suffix.toLowerCase()}` });
+    await tx
+      .insert(schema.organizations)
+      .values({ id: organizationId, name: `Org ${suffix}`, slug: `org-${suffix.toLowerCase()}` });
     const clientId = randomUUID();
     const code = `T${suffix}`;
-    await tx.insert(schema.clients).values({ id: clientId, organizationId, code, name: `Client ${suffix}`, legalName: `Client ${suffix} S.A.` });
+    await tx
+      .insert(schema.clients)
+      .values({ id: clientId, organizationId, code, name: `Client ${suffix}`, legalName: `Client ${suffix} S.A.` });
     const customerId = randomUUID();
-    await tx.insert(schema.customers).values({ clientId, id: customerId, code: 'C-0001', name: `Customer of ${suffix}` });
+    await tx
+      .insert(schema.customers)
+      .values({ clientId, id: customerId, code: 'C-0001', name: `Customer of ${suffix}` });
     return {
       clientId,
       organizationId,
