@@ -1,0 +1,3 @@
+export * from './gql';
+export * from './seed';
+export * from './stack';

@@ -1,0 +1,90 @@
+import { randomBytes } from 'node:crypto';
+import { createDb, type Database } from '@ciro/db';
+import { createLogger, type RunningSubgraph } from '@ciro/subgraph-common';
+import { startTenancyServer } from '@ciro/tenancy';
+import { inject } from 'vitest';
+import { startGateway, type GatewayOptions, type RunningGateway, type SubgraphRequestEvent } from '../../src';
+
+export interface Stack {
+  /** The gateway's GraphQL endpoint. */
+  gatewayUrl: string;
+  /** The gateway's origin, for /healthz and /readyz. */
+  baseUrl: string;
+  database: Database;
+  jwtSecret: string;
+  /** Every request the gateway sent to a subgraph, oldest first. */
+  subgraphRequests: SubgraphRequestEvent[];
+  tenancyUrl: string;
+  /** Stops the tenancy subgraph only (to test /readyz); stop() still cleans up the rest. */
+  stopTenancy(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface StackOptions {
+  production?: boolean;
+  /** Default true, as in production. */
+  mfaRequiredForAdmins?: boolean;
+  /** Extra gateway options (e.g. a stub subgraph URL). */
+  gateway?: Partial<Pick<GatewayOptions, 'subgraphUrls' | 'verifyApiKey'>>;
+}
+
+/** The test database of this run (app role, RLS enforced), created by the vitest global setup. */
+export function testDatabaseUrl(): string {
+  return process.env.DATABASE_URL ?? inject('databaseUrl');
+}
+
+/**
+ * Starts the tenancy subgraph and the gateway on free ports against the test
+ * database, with a fresh random JWT secret. Call stop() in afterAll.
+ */
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const jwtSecret = randomBytes(32).toString('base64url');
+  const database = createDb({ url: testDatabaseUrl(), max: 5, applicationName: 'gateway-tests' });
+  const logger = createLogger('test', process.env.LOG_LEVEL ?? 'silent');
+  const subgraphRequests: SubgraphRequestEvent[] = [];
+  let tenancy: RunningSubgraph | null = null;
+  let gateway: RunningGateway;
+  try {
+    tenancy = await startTenancyServer({
+      database,
+      port: 0,
+      logger: logger.child({ service: 'tenancy' }),
+      settings: { jwtSecret, mfaRequiredForAdmins: options.mfaRequiredForAdmins ?? true, refreshTokenTtlDays: 30 },
+    });
+    gateway = await startGateway({
+      port: 0,
+      database,
+      jwtSecret,
+      production: options.production ?? false,
+      logger: logger.child({ service: 'gateway' }),
+      subgraphUrls: { tenancy: tenancy.url, ...options.gateway?.subgraphUrls },
+      ...(options.gateway?.verifyApiKey ? { verifyApiKey: options.gateway.verifyApiKey } : {}),
+      onSubgraphRequest: (event) => subgraphRequests.push(event),
+    });
+  } catch (error) {
+    await tenancy?.stop();
+    await database.close();
+    throw error;
+  }
+  const running = { tenancy, gateway };
+  let tenancyStopped = false;
+  const stopTenancy = async () => {
+    if (tenancyStopped) return;
+    tenancyStopped = true;
+    await running.tenancy.stop();
+  };
+  return {
+    gatewayUrl: gateway.url,
+    baseUrl: new URL(gateway.url).origin,
+    database,
+    jwtSecret,
+    subgraphRequests,
+    tenancyUrl: tenancy.url,
+    stopTenancy,
+    async stop() {
+      await running.gateway.stop();
+      await stopTenancy();
+      await database.close();
+    },
+  };
+}
