@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from './kit';
+import { expectErrorCode, gql, startStack, type Stack } from './kit';
 
 describe('health endpoints', () => {
   let stack: Stack;
@@ -34,5 +34,14 @@ describe('health endpoints', () => {
       checks: { database: 'ok', tenancy: 'unavailable' },
       failed: ['tenancy'],
     });
+  });
+
+  it('masks what went wrong inside (here: the subgraph is down) as an internal error', async () => {
+    const result = await gql(stack, {
+      query:
+        'mutation { login(input: { email: "nobody@test.ciro.example", password: "not-the-password" }) { accessToken } }',
+    });
+    expect(expectErrorCode(result, 'INTERNAL_SERVER_ERROR').message).toBe('Internal server error');
+    expect(JSON.stringify(result.body)).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|stack/i);
   });
 });
