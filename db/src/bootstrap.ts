@@ -106,7 +106,12 @@ export async function grantAppAccess(
     owner,
     app,
   );
-  await ddl(s, 'ALTER DEFAULT PRIVILEGES FOR ROLE %I IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO %I', owner, app);
+  await ddl(
+    s,
+    'ALTER DEFAULT PRIVILEGES FOR ROLE %I IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO %I',
+    owner,
+    app,
+  );
   await ddl(s, 'ALTER DEFAULT PRIVILEGES FOR ROLE %I IN SCHEMA public GRANT EXECUTE ON FUNCTIONS TO %I', owner, app);
   await ddl(s, 'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO %I', app);
   await ddl(s, 'GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO %I', app);

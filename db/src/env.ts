@@ -121,9 +121,7 @@ export function loadDbEnv(env: NodeJS.ProcessEnv = process.env): DbEnv {
   const owner = parsePgUrl(ownerUrl) as ParsedPgUrl;
   const issues: string[] = [];
   if (app.database !== owner.database) {
-    issues.push(
-      `DATABASE_URL and DATABASE_OWNER_URL name different databases (${app.database} vs ${owner.database})`,
-    );
+    issues.push(`DATABASE_URL and DATABASE_OWNER_URL name different databases (${app.database} vs ${owner.database})`);
   }
   if (app.user === owner.user) {
     issues.push(`DATABASE_URL must use its own role, not the owner role ${owner.user} (the app role owns nothing)`);

@@ -55,7 +55,7 @@ export function assertTenantContext(ctx: TenantContext): void {
 export type DatabaseLike = Database | Db;
 
 function drizzleOf(database: DatabaseLike): Db {
-  return 'db' in database && 'sql' in database ? database.db : (database as Db);
+  return 'db' in database && 'sql' in database ? database.db : database;
 }
 
 async function runInContext<T>(

@@ -94,7 +94,12 @@ describe('catalog', () => {
     const parent = tables.find((t) => t.name === 'meter_readings');
     expect(parent?.kind).toBe('p');
     for (const partition of partitions) {
-      expect({ name: partition.name, rls: partition.rls, forced: partition.forced, policies: partition.policies }).toEqual({
+      expect({
+        name: partition.name,
+        rls: partition.rls,
+        forced: partition.forced,
+        policies: partition.policies,
+      }).toEqual({
         name: partition.name,
         rls: true,
         forced: true,

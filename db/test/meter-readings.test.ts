@@ -13,7 +13,9 @@ let a: SeededClient;
 let b: SeededClient;
 
 const ensure = (tx: Tx, from: string, to: string) =>
-  tx.execute<{ created: number }>(sql`select ensure_meter_reading_partitions(${from}::timestamptz, ${to}::timestamptz) as created`);
+  tx.execute<{ created: number }>(
+    sql`select ensure_meter_reading_partitions(${from}::timestamptz, ${to}::timestamptz) as created`,
+  );
 
 const whereIs = (tx: Tx, meterId: string) =>
   tx.execute<{ partition: string; slot: string; kwh: string }>(sql`
@@ -36,13 +38,13 @@ describe('meter_readings partitions', () => {
       const [first] = await ensure(tx, '2031-01-15T00:00:00Z', '2031-02-10T00:00:00Z');
       const [again] = await ensure(tx, '2031-01-01T00:00:00Z', '2031-02-28T00:00:00Z');
       const [role] = await tx.execute<{ role: string }>(sql`select current_setting('app.role', true) as role`);
-      return { created: first!.created, again: again!.created, role: role!.role };
+      return { created: first.created, again: again.created, role: role.role };
     });
     expect(result).toEqual({ created: 2, again: 0, role: 'CLIENT_ADMIN' });
   });
 
   it('route readings by month, park unknown months in the default partition and move them when the month is created', async () => {
-    const meterId = a.customers[0]!.meterId;
+    const meterId = a.customers[0].meterId;
     await withTenant(database, a.admin, async (tx) => {
       await tx.insert(meterReadings).values([
         { clientId: a.clientId, meterId, slotStart: new Date('2031-01-31T23:45:00Z'), kwh: '1.250000' },
@@ -56,8 +58,10 @@ describe('meter_readings partitions', () => {
     ]);
 
     // Created by client B's admin: moving A's parked row must still work (the function runs as SYSTEM).
-    const [created] = await withTenant(database, b.admin, (tx) => ensure(tx, '2031-06-01T00:00:00Z', '2031-06-01T00:00:00Z'));
-    expect(created!.created).toBe(1);
+    const [created] = await withTenant(database, b.admin, (tx) =>
+      ensure(tx, '2031-06-01T00:00:00Z', '2031-06-01T00:00:00Z'),
+    );
+    expect(created.created).toBe(1);
     const after = await withTenant(database, a.admin, (tx) => whereIs(tx, meterId));
     expect([...after]).toEqual([
       { partition: 'meter_readings_2031_01', slot: '2031-01-31 23:45', kwh: '1.250000' },
@@ -71,21 +75,21 @@ describe('meter_readings partitions', () => {
   });
 
   it('carry forced RLS and the parent policies, so naming a partition directly leaks nothing', async () => {
-    const meterId = a.customers[0]!.meterId;
+    const meterId = a.customers[0].meterId;
     const direct = await withTenant(database, b.admin, (tx) =>
       tx.execute<{ n: number }>(sql`select count(*)::int as n from meter_readings_2031_01 where meter_id = ${meterId}`),
     );
-    expect(direct[0]!.n).toBe(0);
+    expect(direct[0].n).toBe(0);
     const own = await withTenant(database, a.admin, (tx) =>
       tx.execute<{ n: number }>(sql`select count(*)::int as n from meter_readings_2031_01 where meter_id = ${meterId}`),
     );
-    expect(own[0]!.n).toBe(1);
+    expect(own[0].n).toBe(1);
   });
 });
 
 describe('meter_readings visibility', () => {
   it('shows a customer user the readings of its meter while assigned to it, and nothing of other customers', async () => {
-    const [me, other] = [a.customers[0]!, a.customers[1]!];
+    const [me, other] = [a.customers[0], a.customers[1]];
     await asSystem(database, 'test: readings before the assignment and of the other meter', async (tx) => {
       await ensure(tx, '2029-12-01T00:00:00Z', '2029-12-01T00:00:00Z');
       await tx.insert(meterReadings).values([
@@ -107,10 +111,12 @@ describe('meter_readings visibility', () => {
   });
 
   it('lets neither a customer user nor another client write readings', async () => {
-    const me = a.customers[0]!;
+    const me = a.customers[0];
     const asCustomer = await sqlStateOf(
       withTenant(database, me.user, (tx) =>
-        tx.insert(meterReadings).values({ clientId: a.clientId, meterId: me.meterId, slotStart: new Date('2031-01-01T00:00:00Z'), kwh: '1' }),
+        tx
+          .insert(meterReadings)
+          .values({ clientId: a.clientId, meterId: me.meterId, slotStart: new Date('2031-01-01T00:00:00Z'), kwh: '1' }),
       ),
     );
     expect(asCustomer).toBe('42501');

@@ -19,7 +19,7 @@ const contextOnConnection = async (database: Database) => {
            coalesce(current_setting('app.client_id', true), '') as client_id,
            coalesce(current_setting('app.customer_id', true), '') as customer_id,
            coalesce(current_setting('app.role', true), '') as role`;
-  return row!;
+  return row;
 };
 
 beforeAll(async () => {
@@ -39,7 +39,7 @@ describe('a pool of one connection', () => {
     const underA = await withTenant(pool, a.admin, async (tx) => {
       const rows = await tx.select({ id: customers.id, clientId: customers.clientId }).from(customers);
       const [backend] = await tx.execute<{ pid: number }>(sql`select pg_backend_pid() as pid`);
-      return { rows, pid: backend!.pid };
+      return { rows, pid: backend.pid };
     });
     expect(sorted(underA.rows.map((r) => r.id))).toEqual(sorted(a.customers.map((c) => c.customerId)));
 
@@ -50,7 +50,7 @@ describe('a pool of one connection', () => {
     const underB = await withTenant(pool, b.admin, async (tx) => {
       const rows = await tx.select({ id: customers.id, clientId: customers.clientId }).from(customers);
       const [backend] = await tx.execute<{ pid: number }>(sql`select pg_backend_pid() as pid`);
-      return { rows, pid: backend!.pid };
+      return { rows, pid: backend.pid };
     });
     expect(underB.pid).toBe(underA.pid);
     expect(underB.rows.map((r) => r.clientId)).toEqual(b.customers.map(() => b.clientId));
@@ -58,7 +58,7 @@ describe('a pool of one connection', () => {
   });
 
   it('clears the context after a transaction that failed', async () => {
-    const failure = withTenant(pool, a.customers[0]!.user, async (tx) => {
+    const failure = withTenant(pool, a.customers[0].user, async (tx) => {
       await tx.select().from(customers);
       throw new Error('boom');
     });
@@ -72,7 +72,9 @@ describe('a pool of one connection', () => {
       [a, b, a, b, a, b].map((tenant) =>
         withTenant(pool, tenant.admin, async (tx) => ({
           tenant: tenant.clientId,
-          seen: [...new Set((await tx.select({ clientId: customers.clientId }).from(customers)).map((r) => r.clientId))],
+          seen: [
+            ...new Set((await tx.select({ clientId: customers.clientId }).from(customers)).map((r) => r.clientId)),
+          ],
         })),
       ),
     );

@@ -120,7 +120,9 @@ describe('a client admin of B', () => {
   it('cannot point its own rows at client A rows: composite foreign keys fail', async () => {
     const state = await sqlStateOf(
       withTenant(database, b.admin, (tx) =>
-        tx.insert(customers).values({ clientId: b.clientId, code: `X-${randomUUID()}`, name: 'x', tariffId: a.tariffId }),
+        tx
+          .insert(customers)
+          .values({ clientId: b.clientId, code: `X-${randomUUID()}`, name: 'x', tariffId: a.tariffId }),
       ),
     );
     expect(state).toBe('23503');
@@ -138,10 +140,10 @@ describe('a client admin of A', () => {
       const renamed = await tx
         .update(customers)
         .set({ name: 'Renamed' })
-        .where(eq(customers.id, created!.id))
+        .where(eq(customers.id, created.id))
         .returning({ name: customers.name });
       const all = await tx.select({ id: customers.id }).from(customers);
-      await tx.delete(customers).where(eq(customers.id, created!.id));
+      await tx.delete(customers).where(eq(customers.id, created.id));
       return { renamed, count: all.length };
     });
     expect(result).toEqual({ renamed: [{ name: 'Renamed' }], count: a.customers.length + 1 });
@@ -274,13 +276,15 @@ describe('no tenant context', () => {
     const counts: Record<string, number> = {};
     for (const { name } of tables) {
       const [row] = await database.sql.unsafe<{ n: number }[]>(`select count(*)::int as n from public."${name}"`);
-      counts[name] = row!.n;
+      counts[name] = row.n;
     }
     expect(Object.entries(counts).filter(([, n]) => n > 0)).toEqual([]);
 
     // An unknown role with a client id set is no context either.
     const spoofed = await database.db.transaction(async (tx) => {
-      await tx.execute(sql`select set_config('app.client_id', ${a.clientId}, true), set_config('app.role', 'OWNER', true)`);
+      await tx.execute(
+        sql`select set_config('app.client_id', ${a.clientId}, true), set_config('app.role', 'OWNER', true)`,
+      );
       return tx.select().from(customers);
     });
     expect(spoofed).toEqual([]);

@@ -29,7 +29,9 @@ describe('loadDbEnv', () => {
   });
 
   it('treats empty variables as unset', () => {
-    expect(loadDbEnv({ DATABASE_URL: '', DATABASE_OWNER_URL: ' ' }).appUrl).toBe('postgres://ciro_app@127.0.0.1:5432/ciro');
+    expect(loadDbEnv({ DATABASE_URL: '', DATABASE_OWNER_URL: ' ' }).appUrl).toBe(
+      'postgres://ciro_app@127.0.0.1:5432/ciro',
+    );
   });
 
   it('reports every problem at once', () => {

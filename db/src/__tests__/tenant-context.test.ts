@@ -24,6 +24,8 @@ describe('assertTenantContext', () => {
     expect(ok({ role: 'SYSTEM' as TenantContext['role'], clientId: null, customerId: null, userId: null })).toThrow(
       /Unknown role/,
     );
-    expect(ok({ role: 'CLIENT_ADMIN', clientId: client, customerId: customer, userId: null })).toThrow(TenantContextError);
+    expect(ok({ role: 'CLIENT_ADMIN', clientId: client, customerId: customer, userId: null })).toThrow(
+      TenantContextError,
+    );
   });
 });

@@ -270,10 +270,7 @@ export const invoiceNumberSequences = pgTable(
     year: integer('year').notNull(),
     lastNumber: integer('last_number').notNull().default(0),
   },
-  (t) => [
-    primaryKey({ columns: [t.clientId, t.year] }),
-    ...tenantPolicies('invoice_number_sequences', 'none'),
-  ],
+  (t) => [primaryKey({ columns: [t.clientId, t.year] }), ...tenantPolicies('invoice_number_sequences', 'none')],
 );
 
 export const adjustments = pgTable(

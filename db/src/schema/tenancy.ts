@@ -242,10 +242,7 @@ export const roleAssignments = pgTable(
       foreignColumns: [customers.clientId, customers.id],
     }),
     check('role_assignments_role_check', sql`role IN ('CLIENT_ADMIN', 'CUSTOMER_USER')`),
-    check(
-      'role_assignments_customer_check',
-      sql`(role = 'CUSTOMER_USER') = (customer_id IS NOT NULL)`,
-    ),
+    check('role_assignments_customer_check', sql`(role = 'CUSTOMER_USER') = (customer_id IS NOT NULL)`),
     ...tenantPolicies('role_assignments', 'own'),
   ],
 );
@@ -280,7 +277,10 @@ export const apiKeys = pgTable(
     /** Public, globally unique part of the key, used to find it before checking the hash. */
     prefix: text('prefix').notNull().unique(),
     keyHash: text('key_hash').notNull(),
-    scopes: text('scopes').array().notNull().default(sql`'{}'::text[]`),
+    scopes: text('scopes')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     customerId: uuid('customer_id'),
     createdByUserId: uuid('created_by_user_id').references(() => users.id),
     createdAt: createdAt(),

@@ -44,33 +44,39 @@ const unique = () => randomUUID().slice(0, 8);
 export async function seedClient(database: Database, label: string, customerCount = 2): Promise<SeededClient> {
   const tag = `${label}-${unique()}`;
   return asSystem(database, `test seed ${tag}`, async (tx) => {
-    const [org] = await tx.insert(organizations).values({ name: `Org ${tag}`, slug: `org-${tag}` }).returning();
+    const [org] = await tx
+      .insert(organizations)
+      .values({ name: `Org ${tag}`, slug: `org-${tag}` })
+      .returning();
     const [client] = await tx
       .insert(clients)
-      .values({ organizationId: org!.id, code: `CL-${tag}`, name: `Client ${tag}` })
+      .values({ organizationId: org.id, code: `CL-${tag}`, name: `Client ${tag}` })
       .returning();
-    const clientId = client!.id;
+    const clientId = client.id;
     const [tariff] = await tx.insert(tariffs).values({ clientId, code: 'T1', name: 'Tariff' }).returning();
     const [upload] = await tx
       .insert(uploads)
       .values({ clientId, kind: 'READINGS', fileName: 'r.xlsx', sha256: tag, status: 'PREVIEW' })
       .returning();
-    const [adminUser] = await tx.insert(users).values({ email: `admin-${tag}@example.test` }).returning();
-    await tx.insert(roleAssignments).values({ clientId, userId: adminUser!.id, role: 'CLIENT_ADMIN' });
+    const [adminUser] = await tx
+      .insert(users)
+      .values({ email: `admin-${tag}@example.test` })
+      .returning();
+    await tx.insert(roleAssignments).values({ clientId, userId: adminUser.id, role: 'CLIENT_ADMIN' });
 
     const seededCustomers: SeededCustomer[] = [];
     for (let i = 1; i <= customerCount; i++) {
       const code = `C-${i}`;
       const name = `Customer ${i} of ${tag}`;
-      const [customer] = await tx
-        .insert(customers)
-        .values({ clientId, code, name, tariffId: tariff!.id })
+      const [customer] = await tx.insert(customers).values({ clientId, code, name, tariffId: tariff.id }).returning();
+      const customerId = customer.id;
+      const [meter] = await tx
+        .insert(meters)
+        .values({ clientId, serial: `${tag}-${i}` })
         .returning();
-      const customerId = customer!.id;
-      const [meter] = await tx.insert(meters).values({ clientId, serial: `${tag}-${i}` }).returning();
       await tx.insert(meterAssignments).values({
         clientId,
-        meterId: meter!.id,
+        meterId: meter.id,
         customerId,
         validFrom: new Date('2030-01-01T00:00:00Z'),
       });
@@ -89,7 +95,7 @@ export async function seedClient(database: Database, label: string, customerCoun
         .returning();
       await tx.insert(invoiceLines).values({
         clientId,
-        invoiceId: invoice!.id,
+        invoiceId: invoice.id,
         lineNo: 1,
         kind: 'ENERGY',
         description: 'Energy',
@@ -100,28 +106,31 @@ export async function seedClient(database: Database, label: string, customerCoun
       });
       const [payment] = await tx
         .insert(payments)
-        .values({ clientId, invoiceId: invoice!.id, amount: '50.00', paidAt: new Date() })
+        .values({ clientId, invoiceId: invoice.id, amount: '50.00', paidAt: new Date() })
         .returning();
-      const [user] = await tx.insert(users).values({ email: `user${i}-${tag}@example.test` }).returning();
-      await tx.insert(roleAssignments).values({ clientId, userId: user!.id, role: 'CUSTOMER_USER', customerId });
+      const [user] = await tx
+        .insert(users)
+        .values({ email: `user${i}-${tag}@example.test` })
+        .returning();
+      await tx.insert(roleAssignments).values({ clientId, userId: user.id, role: 'CUSTOMER_USER', customerId });
       seededCustomers.push({
         customerId,
         code,
         name,
-        meterId: meter!.id,
-        invoiceId: invoice!.id,
-        paymentId: payment!.id,
-        userId: user!.id,
-        user: { role: 'CUSTOMER_USER', clientId, customerId, userId: user!.id },
+        meterId: meter.id,
+        invoiceId: invoice.id,
+        paymentId: payment.id,
+        userId: user.id,
+        user: { role: 'CUSTOMER_USER', clientId, customerId, userId: user.id },
       });
     }
     return {
       clientId,
-      tariffId: tariff!.id,
-      uploadId: upload!.id,
-      adminUserId: adminUser!.id,
+      tariffId: tariff.id,
+      uploadId: upload.id,
+      adminUserId: adminUser.id,
       customers: seededCustomers,
-      admin: { role: 'CLIENT_ADMIN', clientId, customerId: null, userId: adminUser!.id },
+      admin: { role: 'CLIENT_ADMIN', clientId, customerId: null, userId: adminUser.id },
     };
   });
 }
@@ -137,7 +146,7 @@ export async function sqlStateOf(promise: Promise<unknown>): Promise<string> {
       if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
       current = (current as { cause?: unknown }).cause;
     }
-    throw new Error(`Rejected without a SQLSTATE: ${String(error)}`);
+    throw new Error(`Rejected without a SQLSTATE: ${String(error)}`, { cause: error });
   }
   throw new Error('Expected the query to be rejected, but it succeeded');
 }
