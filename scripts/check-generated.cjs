@@ -10,8 +10,8 @@ const checks = [
   { label: 'subgraph SDL and supergraph', command: process.execPath, args: ['gateway/dist/compose.js', '--check'] },
   {
     label: 'GraphQL Code Generator output',
-    command: process.execPath,
-    args: [require.resolve('@graphql-codegen/cli/cjs/bin.js', { paths: [root] }), '--config', 'codegen.yml', '--check'],
+    command: path.join(root, 'node_modules', '.bin', 'graphql-codegen'),
+    args: ['--config', 'codegen.yml', '--check'],
   },
 ];
 

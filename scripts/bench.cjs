@@ -1,0 +1,15 @@
+#!/usr/bin/env node
+// `npm run bench`: runs every compiled benchmark; each prints JSON lines
+// {"name", "value", "unit"}. Benchmarks never run inside `npm test`.
+'use strict';
+const { spawnSync } = require('node:child_process');
+const path = require('node:path');
+
+const root = path.resolve(__dirname, '..');
+const benches = ['db/dist/bench/tenant-overhead.bench.js'];
+let failed = false;
+for (const bench of benches) {
+  const result = spawnSync(process.execPath, [path.join(root, bench)], { cwd: root, stdio: 'inherit', env: process.env });
+  if (result.status !== 0) failed = true;
+}
+process.exit(failed ? 1 : 0);
