@@ -1,6 +1,6 @@
 import { ApolloServer } from '@apollo/server';
 import { ROLE_SCOPES, UnauthenticatedError, type Identity } from '@ciro/subgraph-common';
-import { GraphQLError, buildSchema, parse, type OperationDefinitionNode } from 'graphql';
+import { GraphQLError, Kind, buildSchema, parse, type OperationDefinitionNode } from 'graphql';
 import { describe, expect, it, vi } from 'vitest';
 import { assertScopes, buildScopeMap, collectRequirements, scopePlugin, type ScopeCheckContext } from '../scope-plugin';
 
@@ -51,7 +51,9 @@ const scopeMap = buildScopeMap(SDL);
 
 function requirementsOf(query: string) {
   const document = parse(query);
-  const operation = document.definitions.find((d): d is OperationDefinitionNode => d.kind === 'OperationDefinition');
+  const operation = document.definitions.find(
+    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+  );
   if (!operation) throw new Error('no operation');
   return collectRequirements(schema, document, operation, scopeMap);
 }
