@@ -27,6 +27,8 @@ export default defineConfig({
       { find: /^@ciro\/db\/testing$/, replacement: here('./db/src/testing.ts') },
       { find: /^@ciro\/subgraph-common$/, replacement: here('./subgraphs/common/src/index.ts') },
       { find: /^@ciro\/tenancy$/, replacement: here('./subgraphs/tenancy/src/index.ts') },
+      { find: /^@ciro\/metering$/, replacement: here('./subgraphs/metering/src/index.ts') },
+      { find: /^@ciro\/billing$/, replacement: here('./subgraphs/billing/src/index.ts') },
       { find: /^@ciro\/gateway$/, replacement: here('./gateway/src/index.ts') },
     ],
   },
