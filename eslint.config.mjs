@@ -1,16 +1,34 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+const nodeGlobals = {
+  require: 'readonly',
+  module: 'writable',
+  process: 'readonly',
+  __dirname: 'readonly',
+  console: 'readonly',
+  fetch: 'readonly',
+  setTimeout: 'readonly',
+  URL: 'readonly',
+};
+
 export default tseslint.config(
   {
-    ignores: ['**/node_modules/**', '**/dist/**', '**/coverage/**', '.data/**', '**/__generated__/**', 'db/migrations/**'],
+    ignores: [
+      '**/node_modules/**',
+      '**/dist/**',
+      '**/coverage/**',
+      '.data/**',
+      '**/__generated__/**',
+      'db/migrations/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ['*.mts', '*.ts', 'scripts/*.cjs'] },
+        projectService: { allowDefaultProject: ['*.mts', '*.ts'] },
         tsconfigRootDir: import.meta.dirname,
       },
     },
@@ -22,9 +40,10 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.cjs', '**/*.mjs'],
-    ...tseslint.configs.disableTypeChecked,
-    languageOptions: { globals: { require: 'readonly', module: 'writable', process: 'readonly', __dirname: 'readonly', console: 'readonly', fetch: 'readonly', setTimeout: 'readonly', URL: 'readonly' } },
+    // Plain JS scripts and tool configs: linted for correctness, not type-checked.
+    files: ['**/*.cjs', '**/*.mjs', '**/*.config.ts', '**/*.config.mts'],
+    extends: [tseslint.configs.disableTypeChecked],
+    languageOptions: { globals: nodeGlobals },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {

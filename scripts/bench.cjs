@@ -9,7 +9,11 @@ const root = path.resolve(__dirname, '..');
 const benches = ['db/dist/bench/tenant-overhead.bench.js'];
 let failed = false;
 for (const bench of benches) {
-  const result = spawnSync(process.execPath, [path.join(root, bench)], { cwd: root, stdio: 'inherit', env: process.env });
+  const result = spawnSync(process.execPath, [path.join(root, bench)], {
+    cwd: root,
+    stdio: 'inherit',
+    env: process.env,
+  });
   if (result.status !== 0) failed = true;
 }
 process.exit(failed ? 1 : 0);

@@ -135,7 +135,9 @@ async function main() {
       `  GraphQL API     http://127.0.0.1:${gatewayPort}/graphql`,
       `  Health          http://127.0.0.1:${gatewayPort}/healthz  ·  http://127.0.0.1:${gatewayPort}/readyz`,
       '',
-      fs.existsSync(credentialsFile) ? fs.readFileSync(credentialsFile, 'utf8') : '(no demo logins: the database was not seeded by this checkout)',
+      fs.existsSync(credentialsFile)
+        ? fs.readFileSync(credentialsFile, 'utf8')
+        : '(no demo logins: the database was not seeded by this checkout)',
       'Press Ctrl+C to stop.',
       '',
     ].join('\n'),

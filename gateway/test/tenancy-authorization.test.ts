@@ -52,26 +52,58 @@ async function insertTenant(db: Database, label: string): Promise<Tenant> {
   const suffix = randomUUID().slice(0, 8).toUpperCase();
   return asSystem(db, `test: seed tenant ${label}`, async (tx) => {
     const organizationId = randomUUID();
-    await tx.insert(schema.organizations).values({ id: organizationId, name: `Org ${suffix}`, slug: `org-${suffix.toLowerCase()}` });
+    await tx
+      .insert(schema.organizations)
+      .values({ id: organizationId, name: `Org ${suffix}`, slug: `org-${suffix.toLowerCase()}` });
     const clientId = randomUUID();
-    await tx.insert(schema.clients).values({ id: clientId, organizationId, code: `T${suffix}`, name: `Tenant ${label}`, legalName: `Tenant ${label} S.A.` });
+    await tx
+      .insert(schema.clients)
+      .values({
+        id: clientId,
+        organizationId,
+        code: `T${suffix}`,
+        name: `Tenant ${label}`,
+        legalName: `Tenant ${label} S.A.`,
+      });
     const [tariff] = await tx.insert(schema.tariffs).values({ clientId, code: 'MT-H', name: 'MT-H' }).returning();
     const customers = [];
     for (const code of ['C-0001', 'C-0002']) {
       const id = randomUUID();
-      await tx.insert(schema.customers).values({ clientId, id, code, name: `${label} ${code}`, tariffId: tariff!.id, lossFactor: '0.0235' });
+      await tx
+        .insert(schema.customers)
+        .values({ clientId, id, code, name: `${label} ${code}`, tariffId: tariff.id, lossFactor: '0.0235' });
       customers.push({ id, gid: toGlobalId('Customer', clientId, id), code });
     }
     const meterId = randomUUID();
-    await tx.insert(schema.meters).values({ clientId, id: meterId, serial: `M${suffix}`, node: 'Ateos', multiplier: '40' });
-    await tx.insert(schema.meterAssignments).values({ clientId, meterId, customerId: customers[0]!.id, validFrom: new Date('2020-01-01T06:00:00Z') });
-    return { organizationGid: toGlobalId('Organization', null, organizationId), clientId, clientGid: toGlobalId('Client', clientId, clientId), customers, meterId, meterGid: toGlobalId('Meter', clientId, meterId) };
+    await tx
+      .insert(schema.meters)
+      .values({ clientId, id: meterId, serial: `M${suffix}`, node: 'Ateos', multiplier: '40' });
+    await tx
+      .insert(schema.meterAssignments)
+      .values({ clientId, meterId, customerId: customers[0].id, validFrom: new Date('2020-01-01T06:00:00Z') });
+    return {
+      organizationGid: toGlobalId('Organization', null, organizationId),
+      clientId,
+      clientGid: toGlobalId('Client', clientId, clientId),
+      customers,
+      meterId,
+      meterGid: toGlobalId('Meter', clientId, meterId),
+    };
   });
 }
 
 function identity(role: Role, clientId: string | null, customerId: string | null): Identity {
   const userId = randomUUID();
-  return { subject: userId, userId, apiKeyId: null, role, orgId: null, clientId, customerId, scopes: ROLE_SCOPES[role] };
+  return {
+    subject: userId,
+    userId,
+    apiKeyId: null,
+    role,
+    orgId: null,
+    clientId,
+    customerId,
+    scopes: ROLE_SCOPES[role],
+  };
 }
 
 interface GqlResult {
@@ -90,7 +122,10 @@ async function run(document: DocumentNode, variables: Record<string, unknown>, a
     },
     body: JSON.stringify({ query: print(document), variables }),
   });
-  const body = (await response.json()) as { data?: Record<string, unknown> | null; errors?: { extensions?: { code?: string } }[] };
+  const body = (await response.json()) as {
+    data?: Record<string, unknown> | null;
+    errors?: { extensions?: { code?: string } }[];
+  };
   return {
     status: response.status,
     data: body.data ?? null,
@@ -100,14 +135,23 @@ async function run(document: DocumentNode, variables: Record<string, unknown>, a
 }
 
 /** Asserts a refusal: the expected code and no data leaked. */
-async function expectRefused(document: DocumentNode, variables: Record<string, unknown>, as: string | null, code: string) {
+async function expectRefused(
+  document: DocumentNode,
+  variables: Record<string, unknown>,
+  as: string | null,
+  code: string,
+) {
   const result = await run(document, variables, as);
   expect(result.codes, JSON.stringify({ op: print(document), as, body: result.body })).toContain(code);
   const values = Object.values(result.data ?? {}).filter((v) => v !== null);
   expect(values, 'no data may come back with a refusal').toEqual([]);
 }
 
-async function expectOk(document: DocumentNode, variables: Record<string, unknown>, as: string): Promise<Record<string, unknown>> {
+async function expectOk(
+  document: DocumentNode,
+  variables: Record<string, unknown>,
+  as: string,
+): Promise<Record<string, unknown>> {
   const result = await run(document, variables, as);
   expect(result.codes, JSON.stringify({ op: print(document), as, body: result.body })).toEqual([]);
   expect(result.data).not.toBeNull();
@@ -128,8 +172,8 @@ beforeAll(async () => {
     system: identity('SYSTEM_ADMIN', null, null),
     adminA: identity('CLIENT_ADMIN', tenantA.clientId, null),
     adminB: identity('CLIENT_ADMIN', tenantB.clientId, null),
-    userA1: identity('CUSTOMER_USER', tenantA.clientId, tenantA.customers[0]!.id),
-    userA2: identity('CUSTOMER_USER', tenantA.clientId, tenantA.customers[1]!.id),
+    userA1: identity('CUSTOMER_USER', tenantA.clientId, tenantA.customers[0].id),
+    userA2: identity('CUSTOMER_USER', tenantA.clientId, tenantA.customers[1].id),
   };
   for (const [name, who] of Object.entries(identities)) tokens[name] = await signAccessToken(who, jwtSecret);
 });
@@ -171,9 +215,13 @@ describe('tenancy queries through the gateway', () => {
   });
 
   it('customer(id): its admin and its own user read it; another customer, another client and anonymous are refused', async () => {
-    const variables = { id: tenantA.customers[0]!.gid };
+    const variables = { id: tenantA.customers[0].gid };
     const byAdmin = await expectOk(CustomerByIdDocument, variables, 'adminA');
-    expect(byAdmin.customer).toMatchObject({ code: 'C-0001', lossFactor: '0.0235', client: { code: expect.stringMatching(/^T/) } });
+    expect(byAdmin.customer).toMatchObject({
+      code: 'C-0001',
+      lossFactor: '0.0235',
+      client: { code: expect.stringMatching(/^T/) },
+    });
     const byUser = await expectOk(CustomerByIdDocument, variables, 'userA1');
     expect(byUser.customer).toMatchObject({ code: 'C-0001', meters: [{ multiplier: '40' }] });
     await expectRefused(CustomerByIdDocument, variables, 'userA2', 'FORBIDDEN');
@@ -212,32 +260,73 @@ describe('tenancy queries through the gateway', () => {
 describe('tenancy mutations through the gateway', () => {
   it('createClient / updateClient / createOrganization: system administrators only', async () => {
     const code = `N${randomUUID().slice(0, 6).toUpperCase()}`;
-    const created = (await expectOk(CreateClientDocument, { input: { organizationId: tenantA.organizationGid, code, name: 'Nuevo', legalName: 'Nuevo S.A.' } }, 'system')) as {
+    const created = (await expectOk(
+      CreateClientDocument,
+      { input: { organizationId: tenantA.organizationGid, code, name: 'Nuevo', legalName: 'Nuevo S.A.' } },
+      'system',
+    )) as {
       createClient: { client: { id: string } | null; userErrors: unknown[] };
     };
     expect(created.createClient.userErrors).toEqual([]);
     expect(created.createClient.client?.id).toBeTruthy();
     for (const who of ['adminA', 'userA1']) {
-      await expectRefused(CreateClientDocument, { input: { code: `${code}X`, name: 'x', legalName: 'x' } }, who, 'FORBIDDEN');
+      await expectRefused(
+        CreateClientDocument,
+        { input: { code: `${code}X`, name: 'x', legalName: 'x' } },
+        who,
+        'FORBIDDEN',
+      );
       await expectRefused(UpdateClientDocument, { input: { id: tenantA.clientGid, name: 'Hacked' } }, who, 'FORBIDDEN');
-      await expectRefused(CreateOrganizationDocument, { input: { name: 'x', slug: `x-${code.toLowerCase()}` } }, who, 'FORBIDDEN');
+      await expectRefused(
+        CreateOrganizationDocument,
+        { input: { name: 'x', slug: `x-${code.toLowerCase()}` } },
+        who,
+        'FORBIDDEN',
+      );
     }
-    await expectRefused(CreateClientDocument, { input: { code: `${code}Y`, name: 'x', legalName: 'x' } }, null, 'UNAUTHENTICATED');
-    const updated = await expectOk(UpdateClientDocument, { input: { id: tenantB.clientGid, name: 'Tenant B renamed' } }, 'system');
+    await expectRefused(
+      CreateClientDocument,
+      { input: { code: `${code}Y`, name: 'x', legalName: 'x' } },
+      null,
+      'UNAUTHENTICATED',
+    );
+    const updated = await expectOk(
+      UpdateClientDocument,
+      { input: { id: tenantB.clientGid, name: 'Tenant B renamed' } },
+      'system',
+    );
     expect(updated.updateClient).toMatchObject({ client: { name: 'Tenant B renamed' }, userErrors: [] });
   });
 
   it('createCustomer: own admin creates; other client admin, customer user and anonymous are refused', async () => {
-    const input = { clientId: tenantA.clientGid, code: `C-${randomUUID().slice(0, 4).toUpperCase()}`, name: 'Nueva Planta', nit: '06141503961023', nrc: '87654-2', tariffCode: 'MT-H', lossFactor: '0.0235' };
+    const input = {
+      clientId: tenantA.clientGid,
+      code: `C-${randomUUID().slice(0, 4).toUpperCase()}`,
+      name: 'Nueva Planta',
+      nit: '06141503961023',
+      nrc: '87654-2',
+      tariffCode: 'MT-H',
+      lossFactor: '0.0235',
+    };
     const data = await expectOk(CreateCustomerDocument, { input }, 'adminA');
-    expect(data.createCustomer).toMatchObject({ customer: { nit: '0614-150396-102-3', nrc: '87654-2', tariffCode: 'MT-H', lossFactor: '0.0235' }, userErrors: [] });
+    expect(data.createCustomer).toMatchObject({
+      customer: { nit: '0614-150396-102-3', nrc: '87654-2', tariffCode: 'MT-H', lossFactor: '0.0235' },
+      userErrors: [],
+    });
     await expectRefused(CreateCustomerDocument, { input: { ...input, code: 'C-9999' } }, 'adminB', 'FORBIDDEN');
     await expectRefused(CreateCustomerDocument, { input: { ...input, code: 'C-9998' } }, 'userA1', 'FORBIDDEN');
     await expectRefused(CreateCustomerDocument, { input: { ...input, code: 'C-9997' } }, null, 'UNAUTHENTICATED');
   });
 
   it('createCustomer: bad NIT, bad NRC and unknown tariff are BAD_USER_INPUT naming the field, and nothing is stored', async () => {
-    const input = { clientId: tenantA.clientGid, code: 'C-0777', name: 'Planta', nit: '0614-1503-102', nrc: 'abc', tariffCode: 'MT-H' };
+    const input = {
+      clientId: tenantA.clientGid,
+      code: 'C-0777',
+      name: 'Planta',
+      nit: '0614-1503-102',
+      nrc: 'abc',
+      tariffCode: 'MT-H',
+    };
     const bad = (await expectOk(CreateCustomerDocument, { input }, 'adminA')) as {
       createCustomer: { customer: unknown; userErrors: { field: string[]; code: string; message: string }[] };
     };
@@ -246,19 +335,27 @@ describe('tenancy mutations through the gateway', () => {
       ['input.nit', 'BAD_USER_INPUT'],
       ['input.nrc', 'BAD_USER_INPUT'],
     ]);
-    expect(bad.createCustomer.userErrors[0]!.message).toMatch(/0000-000000-000-0/);
-    const tariff = (await expectOk(CreateCustomerDocument, { input: { ...input, nit: '0614-150396-102-3', nrc: '87654-2', tariffCode: 'NOPE' } }, 'adminA')) as {
+    expect(bad.createCustomer.userErrors[0].message).toMatch(/0000-000000-000-0/);
+    const tariff = (await expectOk(
+      CreateCustomerDocument,
+      { input: { ...input, nit: '0614-150396-102-3', nrc: '87654-2', tariffCode: 'NOPE' } },
+      'adminA',
+    )) as {
       createCustomer: { customer: unknown; userErrors: { field: string[]; code: string; message: string }[] };
     };
     expect(tariff.createCustomer.customer).toBeNull();
-    expect(tariff.createCustomer.userErrors).toEqual([{ field: ['input', 'tariffCode'], code: 'BAD_USER_INPUT', message: expect.stringContaining('NOPE') }]);
+    expect(tariff.createCustomer.userErrors).toEqual([
+      { field: ['input', 'tariffCode'], code: 'BAD_USER_INPUT', message: expect.stringContaining('NOPE') },
+    ]);
     const customers = await expectOk(ClientCustomersDocument, { id: tenantA.clientGid }, 'adminA');
     expect(JSON.stringify(customers)).not.toContain('C-0777');
   });
 
   it('updateCustomer: own admin only', async () => {
-    const input = { id: tenantA.customers[1]!.gid, name: 'Renamed' };
-    expect((await expectOk(UpdateCustomerDocument, { input }, 'adminA')).updateCustomer).toMatchObject({ customer: { name: 'Renamed' } });
+    const input = { id: tenantA.customers[1].gid, name: 'Renamed' };
+    expect((await expectOk(UpdateCustomerDocument, { input }, 'adminA')).updateCustomer).toMatchObject({
+      customer: { name: 'Renamed' },
+    });
     await expectRefused(UpdateCustomerDocument, { input }, 'adminB', 'FORBIDDEN');
     await expectRefused(UpdateCustomerDocument, { input }, 'userA2', 'FORBIDDEN');
     await expectRefused(UpdateCustomerDocument, { input }, null, 'UNAUTHENTICATED');
@@ -266,41 +363,71 @@ describe('tenancy mutations through the gateway', () => {
 
   it('createMeter: duplicate serial within a client is BAD_USER_INPUT on serial; another client may reuse it', async () => {
     const serial = `S${randomUUID().slice(0, 8)}`;
-    const first = await expectOk(CreateMeterDocument, { input: { clientId: tenantA.clientGid, serial, multiplier: '80' } }, 'adminA');
+    const first = await expectOk(
+      CreateMeterDocument,
+      { input: { clientId: tenantA.clientGid, serial, multiplier: '80' } },
+      'adminA',
+    );
     expect(first.createMeter).toMatchObject({ meter: { serial, multiplier: '80' }, userErrors: [] });
     const duplicate = await expectOk(CreateMeterDocument, { input: { clientId: tenantA.clientGid, serial } }, 'adminA');
-    expect(duplicate.createMeter).toMatchObject({ meter: null, userErrors: [{ field: ['input', 'serial'], code: 'BAD_USER_INPUT' }] });
-    const otherClient = await expectOk(CreateMeterDocument, { input: { clientId: tenantB.clientGid, serial } }, 'adminB');
+    expect(duplicate.createMeter).toMatchObject({
+      meter: null,
+      userErrors: [{ field: ['input', 'serial'], code: 'BAD_USER_INPUT' }],
+    });
+    const otherClient = await expectOk(
+      CreateMeterDocument,
+      { input: { clientId: tenantB.clientGid, serial } },
+      'adminB',
+    );
     expect(otherClient.createMeter).toMatchObject({ meter: { serial }, userErrors: [] });
-    await expectRefused(CreateMeterDocument, { input: { clientId: tenantA.clientGid, serial: `${serial}x` } }, 'adminB', 'FORBIDDEN');
-    await expectRefused(CreateMeterDocument, { input: { clientId: tenantA.clientGid, serial: `${serial}y` } }, 'userA1', 'FORBIDDEN');
-    await expectRefused(CreateMeterDocument, { input: { clientId: tenantA.clientGid, serial: `${serial}z` } }, null, 'UNAUTHENTICATED');
+    await expectRefused(
+      CreateMeterDocument,
+      { input: { clientId: tenantA.clientGid, serial: `${serial}x` } },
+      'adminB',
+      'FORBIDDEN',
+    );
+    await expectRefused(
+      CreateMeterDocument,
+      { input: { clientId: tenantA.clientGid, serial: `${serial}y` } },
+      'userA1',
+      'FORBIDDEN',
+    );
+    await expectRefused(
+      CreateMeterDocument,
+      { input: { clientId: tenantA.clientGid, serial: `${serial}z` } },
+      null,
+      'UNAUTHENTICATED',
+    );
   });
 
   it('updateMeter and assignMeter: own admin only; a customer of another client cannot be assigned', async () => {
     const update = { id: tenantA.meterGid, multiplier: '40' };
-    expect((await expectOk(UpdateMeterDocument, { input: update }, 'adminA')).updateMeter).toMatchObject({ meter: { multiplier: '40' } });
+    expect((await expectOk(UpdateMeterDocument, { input: update }, 'adminA')).updateMeter).toMatchObject({
+      meter: { multiplier: '40' },
+    });
     await expectRefused(UpdateMeterDocument, { input: update }, 'adminB', 'FORBIDDEN');
     await expectRefused(UpdateMeterDocument, { input: update }, 'userA1', 'FORBIDDEN');
     await expectRefused(UpdateMeterDocument, { input: update }, null, 'UNAUTHENTICATED');
 
     const crossClient = await expectOk(
       AssignMeterDocument,
-      { input: { meterId: tenantA.meterGid, customerId: tenantB.customers[0]!.gid, validFrom: '2025-10-15T06:00:00Z' } },
+      { input: { meterId: tenantA.meterGid, customerId: tenantB.customers[0].gid, validFrom: '2025-10-15T06:00:00Z' } },
       'adminA',
     );
     expect(crossClient.assignMeter).toMatchObject({ meter: null, userErrors: [{ field: ['input', 'customerId'] }] });
     await expectRefused(
       AssignMeterDocument,
-      { input: { meterId: tenantA.meterGid, customerId: tenantB.customers[0]!.gid, validFrom: '2025-10-15T06:00:00Z' } },
+      { input: { meterId: tenantA.meterGid, customerId: tenantB.customers[0].gid, validFrom: '2025-10-15T06:00:00Z' } },
       'adminB',
       'FORBIDDEN',
     );
     const moved = await expectOk(
       AssignMeterDocument,
-      { input: { meterId: tenantA.meterGid, customerId: tenantA.customers[1]!.gid, validFrom: '2030-01-01T06:00:00Z' } },
+      { input: { meterId: tenantA.meterGid, customerId: tenantA.customers[1].gid, validFrom: '2030-01-01T06:00:00Z' } },
       'adminA',
     );
-    expect(moved.assignMeter).toMatchObject({ meter: { assignments: [{ customerId: tenantA.customers[1]!.gid }, { customerId: tenantA.customers[0]!.gid }] } });
+    expect(moved.assignMeter).toMatchObject({
+      meter: { assignments: [{ customerId: tenantA.customers[1].gid }, { customerId: tenantA.customers[0].gid }] },
+    });
   });
 });

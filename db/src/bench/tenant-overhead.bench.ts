@@ -40,22 +40,30 @@ async function main(): Promise<void> {
     for (let i = 0; i < 1000; i += 1) {
       const id = randomUUID();
       customerIds.push(id);
-      await tx.insert(customers).values({ clientId, id, code: `C-${String(i).padStart(4, '0')}`, name: `Customer ${i}` });
+      await tx
+        .insert(customers)
+        .values({ clientId, id, code: `C-${String(i).padStart(4, '0')}`, name: `Customer ${i}` });
     }
   });
   const context = { role: 'CLIENT_ADMIN' as const, clientId, customerId: null, userId: null };
-  const pick = (i: number) => customerIds[i % customerIds.length]!;
+  const pick = (i: number) => customerIds[i % customerIds.length];
   const iterations = 2000;
   let i = 0;
   const baseline = await time(iterations, () =>
     database.db.transaction(async (tx) => {
       await tx.execute(sql`select set_config('app.role', 'SYSTEM', true)`);
-      return tx.select().from(customers).where(and(eq(customers.clientId, clientId), eq(customers.id, pick((i += 1)))));
+      return tx
+        .select()
+        .from(customers)
+        .where(and(eq(customers.clientId, clientId), eq(customers.id, pick((i += 1)))));
     }),
   );
   const tenant = await time(iterations, () =>
     withTenant(database, context, (tx) =>
-      tx.select().from(customers).where(and(eq(customers.clientId, clientId), eq(customers.id, pick((i += 1))))),
+      tx
+        .select()
+        .from(customers)
+        .where(and(eq(customers.clientId, clientId), eq(customers.id, pick((i += 1))))),
     ),
   );
   report('db.point_read.baseline_tx.p50', percentile(baseline, 50), 'ms');

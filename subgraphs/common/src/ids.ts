@@ -25,10 +25,7 @@ export function fromGlobalIdOrThrow(expectedType: string, globalId: string): Dec
 }
 
 /** Like fromGlobalIdOrThrow but the id must carry a client. */
-export function fromTenantIdOrThrow(
-  expectedType: string,
-  globalId: string,
-): { clientId: string; id: string } {
+export function fromTenantIdOrThrow(expectedType: string, globalId: string): { clientId: string; id: string } {
   const decoded = fromGlobalIdOrThrow(expectedType, globalId);
   if (!decoded.clientId) throw new NotFoundError(expectedType, globalId);
   return { clientId: decoded.clientId, id: decoded.id };

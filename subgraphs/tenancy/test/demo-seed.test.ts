@@ -21,7 +21,6 @@ describe('demo seed', () => {
   });
 
   it('seeds the demo tenant from the sample workbook once, and does nothing the second time', async () => {
-
     const first = await seedDemoIfEmpty(database, { samplesDir, password: 'demo-password-123' });
     expect(first).not.toBeNull();
     expect(first?.warnings).toEqual([]);
@@ -35,12 +34,18 @@ describe('demo seed', () => {
 
     const counts = await asSystem(database, 'test: count seeded rows', async (tx) => {
       const [eis] = await tx.select().from(schema.clients).where(eq(schema.clients.code, 'EIS'));
-      const [customers] = await tx.select({ n: count() }).from(schema.customers).where(eq(schema.customers.clientId, eis!.id));
-      const [meters] = await tx.select({ n: count() }).from(schema.meters).where(eq(schema.meters.clientId, eis!.id));
+      const [customers] = await tx
+        .select({ n: count() })
+        .from(schema.customers)
+        .where(eq(schema.customers.clientId, eis.id));
+      const [meters] = await tx.select({ n: count() }).from(schema.meters).where(eq(schema.meters.clientId, eis.id));
       const [c5] = await tx.select().from(schema.customers).where(eq(schema.customers.code, 'C-0005'));
-      const c5Meters = await tx.select().from(schema.meterAssignments).where(eq(schema.meterAssignments.customerId, c5!.id));
+      const c5Meters = await tx
+        .select()
+        .from(schema.meterAssignments)
+        .where(eq(schema.meterAssignments.customerId, c5.id));
       const [c1] = await tx.select().from(schema.customers).where(eq(schema.customers.code, 'C-0001'));
-      return { customers: customers!.n, meters: meters!.n, c5Meters: c5Meters.length, c1 };
+      return { customers: customers.n, meters: meters.n, c5Meters: c5Meters.length, c1 };
     });
     expect(counts.customers).toBe(10);
     expect(counts.meters).toBe(11);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isObjectType, type GraphQLField } from 'graphql';
+import { Kind, isObjectType, type GraphQLField } from 'graphql';
 import { printSubgraphSdl } from '@ciro/subgraph-common';
 import { buildTenancySchema } from '../src/schema';
 
@@ -11,8 +11,8 @@ function declaredScopes(field: GraphQLField<unknown, unknown>): string[] | null 
   const directive = field.astNode?.directives?.find((d) => d.name.value === 'scopes');
   if (!directive) return null;
   const argument = directive.arguments?.find((a) => a.name.value === 'require');
-  if (argument?.value.kind !== 'ListValue') return null;
-  return argument.value.values.map((v) => (v.kind === 'StringValue' ? v.value : '?'));
+  if (argument?.value.kind !== Kind.LIST) return null;
+  return argument.value.values.map((v) => (v.kind === Kind.STRING ? v.value : '?'));
 }
 
 describe('tenancy schema access declarations', () => {
@@ -39,7 +39,14 @@ describe('tenancy schema access declarations', () => {
     }
     expect(publicFields.sort()).toEqual(expect.arrayContaining(['login', 'refreshSession']));
     for (const name of publicFields) {
-      expect(['login', 'refreshSession', 'verifyMfa', 'logout', 'startMfaEnrollment', 'confirmMfaEnrollment']).toContain(name);
+      expect([
+        'login',
+        'refreshSession',
+        'verifyMfa',
+        'logout',
+        'startMfaEnrollment',
+        'confirmMfaEnrollment',
+      ]).toContain(name);
     }
   });
 
@@ -48,8 +55,8 @@ describe('tenancy schema access declarations', () => {
     const client = schema.getType('Client');
     expect(isObjectType(client)).toBe(true);
     if (!isObjectType(client)) return;
-    expect(declaredScopes(client.getFields().customers!)).toEqual(['customers:read']);
-    expect(declaredScopes(client.getFields().meters!)).toEqual(['meters:read']);
+    expect(declaredScopes(client.getFields().customers)).toEqual(['customers:read']);
+    expect(declaredScopes(client.getFields().meters)).toEqual(['meters:read']);
   });
 
   it('matches the committed schema.graphql', async () => {

@@ -2,7 +2,7 @@ import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 import { z } from 'zod';
 import { UnauthenticatedError } from '../errors/errors';
 import type { Identity } from './identity';
-import { ROLES, isScope, type Scope } from './scopes';
+import { ROLES, isScope } from './scopes';
 
 export const TOKEN_ISSUER = 'ciro-energy-portal';
 export const TOKEN_AUDIENCE = 'ciro-api';
@@ -73,7 +73,7 @@ export async function verifyAccessToken(token: string, secret: string): Promise<
     orgId,
     clientId,
     customerId,
-    scopes: scopes.filter(isScope) as Scope[],
+    scopes: scopes.filter(isScope),
   };
 }
 

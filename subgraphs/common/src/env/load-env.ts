@@ -5,10 +5,7 @@ import { z } from 'zod';
  * once with the variable's name, so a misconfigured process dies at start
  * with a message a person can act on.
  */
-export function loadEnv<T extends z.ZodType>(
-  schema: T,
-  source: NodeJS.ProcessEnv = process.env,
-): z.infer<T> {
+export function loadEnv<T extends z.ZodType>(schema: T, source: NodeJS.ProcessEnv = process.env): z.infer<T> {
   const parsed = schema.safeParse(source);
   if (parsed.success) return parsed.data;
   const lines = parsed.error.issues.map((issue) => {

@@ -1,12 +1,7 @@
 import { GraphQLError } from 'graphql';
 
 /** Stable `extensions.code` values third parties can rely on. */
-export type ErrorCode =
-  | 'UNAUTHENTICATED'
-  | 'FORBIDDEN'
-  | 'BAD_USER_INPUT'
-  | 'NOT_FOUND'
-  | 'INTERNAL_SERVER_ERROR';
+export type ErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'BAD_USER_INPUT' | 'NOT_FOUND' | 'INTERNAL_SERVER_ERROR';
 
 /**
  * Base of every error our code throws on purpose. It is a GraphQLError so that

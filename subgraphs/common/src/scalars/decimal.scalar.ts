@@ -5,7 +5,9 @@ const DECIMAL_TEXT = /^-?\d+(\.\d+)?$/;
 
 function parseDecimal(value: unknown): Decimal {
   if (typeof value !== 'string' || !DECIMAL_TEXT.test(value.trim())) {
-    throw new TypeError(`Decimal values are strings of digits with an optional "." such as "0.0235"; got ${JSON.stringify(value)}`);
+    throw new TypeError(
+      `Decimal values are strings of digits with an optional "." such as "0.0235"; got ${JSON.stringify(value)}`,
+    );
   }
   return new Decimal(value.trim());
 }
@@ -15,7 +17,7 @@ export const DecimalScalar = new GraphQLScalarType<Decimal, string>({
   name: 'Decimal',
   description: 'An exact decimal number serialised as a string, e.g. "166760.87" or "0.158412". Never a float.',
   serialize(value) {
-    if (Decimal.isDecimal(value)) return (value as Decimal).toFixed();
+    if (Decimal.isDecimal(value)) return value.toFixed();
     if (typeof value === 'string' && DECIMAL_TEXT.test(value)) return new Decimal(value).toFixed();
     throw new TypeError(`Cannot serialise ${typeof value} as Decimal`);
   },

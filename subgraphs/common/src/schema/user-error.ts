@@ -39,7 +39,10 @@ export async function withUserErrors<T extends object, E extends object = T>(
       };
     }
     if (error instanceof BadUserInputError || error instanceof ConflictError) {
-      return { ...empty, userErrors: [{ field: ['input', ...error.field.split('.')], message: error.message, code: error.code }] };
+      return {
+        ...empty,
+        userErrors: [{ field: ['input', ...error.field.split('.')], message: error.message, code: error.code }],
+      };
     }
     if (error instanceof NotFoundError) {
       return { ...empty, userErrors: [{ field: null, message: error.message, code: error.code }] };

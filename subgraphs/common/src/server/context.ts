@@ -34,7 +34,8 @@ export async function buildRequestContext(
   logger: Logger,
 ): Promise<RequestContext> {
   const requestIdHeader = headers['x-request-id'];
-  const requestId = typeof requestIdHeader === 'string' && requestIdHeader.length <= 100 ? requestIdHeader : randomUUID();
+  const requestId =
+    typeof requestIdHeader === 'string' && requestIdHeader.length <= 100 ? requestIdHeader : randomUUID();
   const auth = await authenticateHeaders(headers, jwtSecret);
   return { ...auth, requestId, logger: logger.child({ requestId, sub: auth.identity?.subject }) };
 }

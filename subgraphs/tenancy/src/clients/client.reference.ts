@@ -8,10 +8,7 @@ import { getClientByIdForCaller } from './client.service';
  * Federation entry point for Client: type-graphql guards do not run here, so
  * the tenant check happens explicitly (via tenantContextFor in the service).
  */
-export async function resolveClientReference(
-  reference: Pick<Client, 'id'>,
-  context: TenancyContext,
-): Promise<Client> {
+export async function resolveClientReference(reference: Pick<Client, 'id'>, context: TenancyContext): Promise<Client> {
   const caller = callerOf(context);
   const { clientId } = fromTenantIdOrThrow('Client', reference.id);
   const client = await getClientByIdForCaller(caller, clientId);

@@ -15,7 +15,11 @@ export async function findClientByCode(tx: Tx, code: string): Promise<ClientRow 
 }
 
 /** Lists the clients the current RLS context can see. */
-export async function listVisibleClients(tx: Tx, limit: number, offset: number): Promise<{ rows: ClientRow[]; total: number }> {
+export async function listVisibleClients(
+  tx: Tx,
+  limit: number,
+  offset: number,
+): Promise<{ rows: ClientRow[]; total: number }> {
   const rows = await tx.select().from(schema.clients).orderBy(asc(schema.clients.code)).limit(limit).offset(offset);
   const [totals] = await tx.select({ total: count() }).from(schema.clients);
   return { rows, total: totals?.total ?? 0 };

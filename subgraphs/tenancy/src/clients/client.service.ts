@@ -17,7 +17,7 @@ import { z } from 'zod';
 import { recordAudit } from '../audit/audit.service';
 import type { Caller } from '../caller';
 import { fields } from '../validation/fields';
-import { Client, type CreateClientInput, type UpdateClientInput } from './client.type';
+import { type Client, type CreateClientInput, type UpdateClientInput } from './client.type';
 import {
   findClientByCode,
   findClientById,
@@ -92,7 +92,10 @@ const brandingSchema = z
     logoUrl: z
       .string()
       .max(200_000, 'Logo must be at most 200 kB as a data: URI')
-      .refine((v) => v.startsWith('data:image/') || v.startsWith('https://'), 'Logo must be a data:image/… URI or an https URL')
+      .refine(
+        (v) => v.startsWith('data:image/') || v.startsWith('https://'),
+        'Logo must be a data:image/… URI or an https URL',
+      )
       .nullish(),
     primaryColor: fields.color.nullish(),
     secondaryColor: fields.color.nullish(),
@@ -122,7 +125,8 @@ export async function createClient(caller: Caller, input: CreateClientInput): Pr
   const organizationId = valid.organizationId
     ? fromGlobalIdOrThrow('Organization', valid.organizationId).id
     : caller.identity.orgId;
-  if (!organizationId) throw new ConflictError('organizationId', 'organizationId is required: the caller has no organization');
+  if (!organizationId)
+    throw new ConflictError('organizationId', 'organizationId is required: the caller has no organization');
   const id = randomUUID();
   const row = await withTenant(caller.database, { ...tenantContextOf(caller.identity), clientId: id }, async (tx) => {
     if (await findClientByCode(tx, valid.code)) {

@@ -15,7 +15,8 @@ export class ClientBranding {
 }
 
 @ObjectType({
-  description: 'An energy supplier using the platform (a tenant), e.g. EIS Power. Every other record belongs to one client.',
+  description:
+    'An energy supplier using the platform (a tenant), e.g. EIS Power. Every other record belongs to one client.',
 })
 @Directive('@key(fields: "id")')
 export class Client {

@@ -322,12 +322,12 @@ function headersOf(sheet: XLSX.WorkSheet, range: XLSX.Range, row: number): strin
 
 function describe(value: unknown): string {
   if (value === undefined || value === null) return '(blank)';
-  if (Decimal.isDecimal(value)) return (value as Decimal).toFixed();
+  if (Decimal.isDecimal(value)) return value.toFixed();
   return JSON.stringify(value);
 }
 
 function sameValue(a: unknown, b: unknown): boolean {
-  if (Decimal.isDecimal(a) && Decimal.isDecimal(b)) return (a as Decimal).eq(b as Decimal);
+  if (Decimal.isDecimal(a) && Decimal.isDecimal(b)) return a.eq(b);
   return (a ?? null) === (b ?? null);
 }
 

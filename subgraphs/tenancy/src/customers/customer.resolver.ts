@@ -8,18 +8,26 @@ import {
   toConnection,
   withUserErrors,
 } from '@ciro/subgraph-common';
-import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import {
+  Arg,
+  Args,
+  ArgsType,
+  Ctx,
+  Field,
+  FieldResolver,
+  ID,
+  Mutation,
+  ObjectType,
+  Query,
+  Resolver,
+  Root,
+} from 'type-graphql';
 import { callerOf } from '../caller';
 import { Client } from '../clients/client.type';
 import { clientIdOrThrow, getClientByIdForCaller } from '../clients/client.service';
 import type { TenancyContext } from '../context';
 import { CreateCustomerInput, Customer, UpdateCustomerInput } from './customer.type';
-import {
-  createCustomer,
-  getCustomerOrThrow,
-  listClientCustomers,
-  updateCustomer,
-} from './customer.service';
+import { createCustomer, getCustomerOrThrow, listClientCustomers, updateCustomer } from './customer.service';
 
 @ObjectType()
 export class CustomerConnection extends Connection(Customer, 'Customer') {}

@@ -128,7 +128,10 @@ async function termsToRow(tx: Tx, clientId: string, terms: Terms): Promise<Parti
   if (terms.tariffCode !== undefined) {
     const tariffId = await findTariffIdByCode(tx, clientId, terms.tariffCode);
     if (!tariffId) {
-      throw new BadUserInputError('tariffCode', `Unknown tariff "${terms.tariffCode}": create it first or use an existing tariff code`);
+      throw new BadUserInputError(
+        'tariffCode',
+        `Unknown tariff "${terms.tariffCode}": create it first or use an existing tariff code`,
+      );
     }
     row.tariffId = tariffId;
   }

@@ -28,13 +28,24 @@ export async function listMeters(
   offset: number,
 ): Promise<{ rows: MeterRow[]; total: number }> {
   const where = eq(schema.meters.clientId, clientId);
-  const rows = await tx.select().from(schema.meters).where(where).orderBy(asc(schema.meters.serial)).limit(limit).offset(offset);
+  const rows = await tx
+    .select()
+    .from(schema.meters)
+    .where(where)
+    .orderBy(asc(schema.meters.serial))
+    .limit(limit)
+    .offset(offset);
   const [totals] = await tx.select({ total: count() }).from(schema.meters).where(where);
   return { rows, total: totals?.total ?? 0 };
 }
 
 /** Meters assigned to the customer at `at` (default: now). */
-export async function listCustomerMeters(tx: Tx, clientId: string, customerId: string, at = new Date()): Promise<MeterRow[]> {
+export async function listCustomerMeters(
+  tx: Tx,
+  clientId: string,
+  customerId: string,
+  at = new Date(),
+): Promise<MeterRow[]> {
   const assigned = tx
     .select({ meterId: schema.meterAssignments.meterId })
     .from(schema.meterAssignments)

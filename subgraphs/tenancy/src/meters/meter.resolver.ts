@@ -1,4 +1,12 @@
-import { Connection, PageArgs, Scopes, UserError, pageWindow, toConnection, withUserErrors } from '@ciro/subgraph-common';
+import {
+  Connection,
+  PageArgs,
+  Scopes,
+  UserError,
+  pageWindow,
+  toConnection,
+  withUserErrors,
+} from '@ciro/subgraph-common';
 import { Arg, Args, Ctx, Field, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { callerOf } from '../caller';
 import { Client } from '../clients/client.type';
@@ -70,7 +78,11 @@ export class MeterResolver {
 export class ClientMetersResolver {
   @FieldResolver(() => MeterConnection, { description: "The client's meters, ordered by serial." })
   @Scopes('meters:read')
-  async meters(@Root() client: Client, @Args() args: PageArgs, @Ctx() context: TenancyContext): Promise<MeterConnection> {
+  async meters(
+    @Root() client: Client,
+    @Args() args: PageArgs,
+    @Ctx() context: TenancyContext,
+  ): Promise<MeterConnection> {
     const caller = callerOf(context);
     const page = pageWindow(args);
     const { rows, total } = await listClientMeters(caller, clientIdOrThrow(caller, client.id), page);

@@ -92,7 +92,11 @@ export async function getMeterOrThrow(caller: Caller, globalId: string): Promise
   return meter;
 }
 
-export async function listClientMeters(caller: Caller, clientId: string, page: Page): Promise<{ rows: Meter[]; total: number }> {
+export async function listClientMeters(
+  caller: Caller,
+  clientId: string,
+  page: Page,
+): Promise<{ rows: Meter[]; total: number }> {
   assertClientAdmin(caller.identity, clientId);
   return withTenant(caller.database, tenantContextFor(caller.identity, clientId), async (tx) => {
     const { rows, total } = await listMeters(tx, clientId, page.limit, page.offset);
@@ -152,7 +156,13 @@ export async function createMeter(caller: Caller, input: CreateMeterInput): Prom
       const customerId = await customerOfClientOrThrow(tx, clientId, valid.customerId);
       await reassignMeter(tx, clientId, row.id, customerId, valid.assignedFrom ?? new Date());
     }
-    await recordAudit(tx, caller, { clientId, action: 'meter.create', entityType: 'Meter', entityId: row.id, after: row });
+    await recordAudit(tx, caller, {
+      clientId,
+      action: 'meter.create',
+      entityType: 'Meter',
+      entityId: row.id,
+      after: row,
+    });
     const [meter] = await withAssignments(tx, clientId, [row]);
     if (!meter) throw new Error('created meter is not visible');
     return meter;
@@ -181,7 +191,14 @@ export async function updateMeter(caller: Caller, input: UpdateMeterInput): Prom
       ...(valid.status ? { status: valid.status } : {}),
     });
     if (!updated) throw new NotFoundError('Meter', input.id);
-    await recordAudit(tx, caller, { clientId, action: 'meter.update', entityType: 'Meter', entityId: meterId, before, after: updated });
+    await recordAudit(tx, caller, {
+      clientId,
+      action: 'meter.update',
+      entityType: 'Meter',
+      entityId: meterId,
+      before,
+      after: updated,
+    });
     const [meter] = await withAssignments(tx, clientId, [updated]);
     if (!meter) throw new NotFoundError('Meter', input.id);
     return meter;

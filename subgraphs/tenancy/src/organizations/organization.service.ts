@@ -15,7 +15,8 @@ function toOrganization(row: OrganizationRow): Organization {
 }
 
 function assertSystemAdmin(caller: Caller): void {
-  if (caller.identity.role !== 'SYSTEM_ADMIN') throw new ForbiddenError('Only system administrators manage organizations');
+  if (caller.identity.role !== 'SYSTEM_ADMIN')
+    throw new ForbiddenError('Only system administrators manage organizations');
 }
 
 export async function listOrganizations(caller: Caller): Promise<Organization[]> {

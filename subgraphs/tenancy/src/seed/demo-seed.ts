@@ -57,7 +57,13 @@ export async function seedDemoIfEmpty(database: Database, options: DemoSeedOptio
       mfa: true,
       systemAdmin: true,
     });
-    logins.push({ role: 'SYSTEM_ADMIN', client: null, customer: null, email: systemAdmin.email, totpSecret: systemAdmin.totpSecret });
+    logins.push({
+      role: 'SYSTEM_ADMIN',
+      client: null,
+      customer: null,
+      email: systemAdmin.email,
+      totpSecret: systemAdmin.totpSecret,
+    });
 
     const eis = await insertClient(tx, organizationId, {
       code: 'EIS',
@@ -66,11 +72,15 @@ export async function seedDemoIfEmpty(database: Database, options: DemoSeedOptio
       branding: { primaryColor: '#0B5394', secondaryColor: '#F1C232' },
     });
     await insertTariffFile(tx, eis, tariff);
-    logins.push(await insertClientAdmin(tx, eis, 'EIS', 'admin@eispower.example', 'Administración EIS Power', passwordHash));
+    logins.push(
+      await insertClientAdmin(tx, eis, 'EIS', 'admin@eispower.example', 'Administración EIS Power', passwordHash),
+    );
     for (const customer of workbook.customers) {
       const customerId = await insertCustomer(tx, eis, customer);
       const email = `${customer.code.toLowerCase()}@portal.eispower.example`;
-      logins.push(await insertCustomerUser(tx, eis, 'EIS', customerId, customer.code, email, customer.name, passwordHash));
+      logins.push(
+        await insertCustomerUser(tx, eis, 'EIS', customerId, customer.code, email, customer.name, passwordHash),
+      );
     }
 
     const valle = await insertClient(tx, organizationId, {
@@ -80,7 +90,16 @@ export async function seedDemoIfEmpty(database: Database, options: DemoSeedOptio
       branding: { primaryColor: '#38761D', secondaryColor: '#B6D7A8' },
     });
     await insertTariffFile(tx, valle, tariff);
-    logins.push(await insertClientAdmin(tx, valle, 'EDV', 'admin@energiadelvalle.example', 'Administración Energía del Valle', passwordHash));
+    logins.push(
+      await insertClientAdmin(
+        tx,
+        valle,
+        'EDV',
+        'admin@energiadelvalle.example',
+        'Administración Energía del Valle',
+        passwordHash,
+      ),
+    );
     const valleCustomer = await insertCustomer(tx, valle, {
       code: 'V-0001',
       name: 'Agroindustrias del Valle, S.A. de C.V.',
@@ -95,7 +114,16 @@ export async function seedDemoIfEmpty(database: Database, options: DemoSeedOptio
       sourceRows: [],
     });
     logins.push(
-      await insertCustomerUser(tx, valle, 'EDV', valleCustomer, 'V-0001', 'v-0001@portal.energiadelvalle.example', 'Agroindustrias del Valle', passwordHash),
+      await insertCustomerUser(
+        tx,
+        valle,
+        'EDV',
+        valleCustomer,
+        'V-0001',
+        'v-0001@portal.energiadelvalle.example',
+        'Agroindustrias del Valle',
+        passwordHash,
+      ),
     );
 
     await tx.insert(schema.platformAuditLog).values({
@@ -222,7 +250,9 @@ export function formatDemoLogins(result: DemoSeedResult): string {
     const who = [login.role, login.client, login.customer].filter(Boolean).join(' ');
     lines.push(`  ${who.padEnd(28)} ${login.email}`);
     if (login.totpSecret) {
-      lines.push(`  ${''.padEnd(28)} TOTP secret ${login.totpSecret}  (${generateURI({ issuer: 'CIRO Energy Portal', label: login.email, secret: login.totpSecret })})`);
+      lines.push(
+        `  ${''.padEnd(28)} TOTP secret ${login.totpSecret}  (${generateURI({ issuer: 'CIRO Energy Portal', label: login.email, secret: login.totpSecret })})`,
+      );
     }
   }
   return `${lines.join('\n')}\n`;

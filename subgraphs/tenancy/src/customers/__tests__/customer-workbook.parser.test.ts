@@ -207,7 +207,7 @@ describe('parseCustomerWorkbook on the sample workbook', () => {
 
   it('accepts the same bytes as an ArrayBuffer and a Uint8Array', () => {
     const bytes = readFileSync(SAMPLE_WORKBOOK);
-    const arrayBuffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+    const arrayBuffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
     expect(parseCustomerWorkbook(arrayBuffer).customers).toHaveLength(10);
     expect(parseCustomerWorkbook(new Uint8Array(arrayBuffer)).customers).toHaveLength(10);
   });

@@ -41,7 +41,7 @@ describe('normalizeNit', () => {
     const result = normalizeNit('06141-50396-102-3');
     expect(result).toEqual({
       ok: false,
-      message: expect.stringContaining('(digit groups in the wrong place)') as unknown as string,
+      message: expect.stringContaining('(digit groups in the wrong place)'),
     });
   });
 
