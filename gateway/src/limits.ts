@@ -11,7 +11,7 @@ import { GraphQLError, Lexer, Source, TokenKind } from 'graphql';
 export const QUERY_LIMITS = {
   maxDepth: 12,
   maxAliases: 15,
-  maxCost: 5000,
+  maxCost: 20000,
   maxTokens: 2000,
   maxDirectives: 25,
 } as const;

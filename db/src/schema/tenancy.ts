@@ -105,6 +105,8 @@ export const customers = pgTable(
     nrc: text('nrc'),
     contractNumber: text('contract_number'),
     address: text('address'),
+    department: text('department'),
+    municipality: text('municipality'),
     contractedKw: numeric('contracted_kw', { precision: 14, scale: 3 }),
     voltageLevel: text('voltage_level'),
     tariffId: uuid('tariff_id'),

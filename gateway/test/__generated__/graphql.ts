@@ -50,10 +50,12 @@ export type CreateCustomerInput = {
   code: string;
   contractNumber?: string | null | undefined;
   contractedKw?: string | null | undefined;
+  department?: string | null | undefined;
   deviationTolerance?: string | null | undefined;
   discount?: string | null | undefined;
   locale?: string | null | undefined;
   lossFactor?: string | null | undefined;
+  municipality?: string | null | undefined;
   name: string;
   nit?: string | null | undefined;
   nrc?: string | null | undefined;
@@ -112,11 +114,13 @@ export type UpdateCustomerInput = {
   billingEmail?: string | null | undefined;
   contractNumber?: string | null | undefined;
   contractedKw?: string | null | undefined;
+  department?: string | null | undefined;
   deviationTolerance?: string | null | undefined;
   discount?: string | null | undefined;
   id: string | number;
   locale?: string | null | undefined;
   lossFactor?: string | null | undefined;
+  municipality?: string | null | undefined;
   name?: string | null | undefined;
   nit?: string | null | undefined;
   nrc?: string | null | undefined;

@@ -3,21 +3,23 @@ import { asSystem, createDb, schema, type Database } from '@ciro/db';
 import { count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { createTestDatabase } from '@ciro/db/testing';
+import { createTestDatabase, dropTestDatabase } from '@ciro/db/testing';
 import { seedDemoIfEmpty } from '../src/seed/demo-seed';
 
 const samplesDir = process.env.SAMPLES_DIR ?? resolve(__dirname, '../../../../shared/samples');
 
 describe('demo seed', () => {
+  const databaseName = `ciro_test_seed_${process.pid}`;
   let database: Database;
 
   beforeAll(async () => {
     // Its own empty database: the shared test database already holds other tests' tenants.
-    const urls = await createTestDatabase(`ciro_test_seed_${process.pid}`);
+    const urls = await createTestDatabase(databaseName);
     database = createDb({ url: urls.appUrl, max: 2 });
   });
   afterAll(async () => {
     await database?.close();
+    await dropTestDatabase(databaseName);
   });
 
   it('seeds the demo tenant from the sample workbook once, and does nothing the second time', async () => {
@@ -51,6 +53,11 @@ describe('demo seed', () => {
     expect(counts.meters).toBe(11);
     expect(counts.c5Meters).toBe(2);
     expect(counts.c1?.nit).toBe('0614-150396-102-3');
+    expect(counts.c1).toMatchObject({
+      department: 'La Libertad',
+      municipality: 'Sacacoyo',
+      contractNumber: 'EIS-MT-2019-014',
+    });
     expect(counts.c1?.lossFactor).toMatch(/^0\.0235/);
     expect(counts.c1?.deviationTolerance).toMatch(/^0\.1/);
 

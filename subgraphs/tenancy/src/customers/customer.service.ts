@@ -42,6 +42,8 @@ export function toCustomer({ customer: row, tariffCode }: CustomerWithTariff): C
     nrc: row.nrc,
     contractNumber: row.contractNumber,
     address: row.address,
+    department: row.department,
+    municipality: row.municipality,
     contractedKw: row.contractedKw === null ? null : new Decimal(row.contractedKw),
     voltageLevel: row.voltageLevel,
     tariffCode,
@@ -91,6 +93,8 @@ const termsSchema = z.object({
   nrc: fields.nrc.optional(),
   contractNumber: fields.optionalText,
   address: fields.optionalText,
+  department: fields.optionalText,
+  municipality: fields.optionalText,
   contractedKw: fields.nonNegativeDecimal.optional(),
   voltageLevel: fields.optionalText,
   tariffCode: z.string().trim().min(1, 'Must not be empty').optional(),
@@ -117,6 +121,8 @@ async function termsToRow(tx: Tx, clientId: string, terms: Terms): Promise<Parti
   if (terms.nrc !== undefined) row.nrc = terms.nrc;
   if (terms.contractNumber !== undefined) row.contractNumber = terms.contractNumber;
   if (terms.address !== undefined) row.address = terms.address;
+  if (terms.department !== undefined) row.department = terms.department;
+  if (terms.municipality !== undefined) row.municipality = terms.municipality;
   if (terms.contractedKw !== undefined) row.contractedKw = terms.contractedKw.toFixed();
   if (terms.voltageLevel !== undefined) row.voltageLevel = terms.voltageLevel;
   if (terms.lossFactor !== undefined) row.lossFactor = terms.lossFactor.toFixed();

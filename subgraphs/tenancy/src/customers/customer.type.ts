@@ -30,8 +30,14 @@ export class Customer {
   @Field(() => String, { nullable: true, description: 'Supply contract number.' })
   contractNumber!: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Street address of the supply point.' })
   address!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Departamento (first-level division), e.g. "La Libertad".' })
+  department!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Municipio, e.g. "Sacacoyo".' })
+  municipality!: string | null;
 
   @Field(() => DecimalScalar, { nullable: true, description: 'Contracted demand in kW.' })
   contractedKw!: Decimal | null;
@@ -83,6 +89,12 @@ export class CustomerTermsInput {
 
   @Field({ nullable: true })
   address?: string;
+
+  @Field({ nullable: true })
+  department?: string;
+
+  @Field({ nullable: true })
+  municipality?: string;
 
   @Field(() => DecimalScalar, { nullable: true })
   contractedKw?: Decimal;
