@@ -16,3 +16,5 @@ export * from './schema/user-error';
 export * from './server/context';
 export * from './server/create-subgraph-server';
 export * from './schema/parse-input';
+export * from './energy/time';
+export * from './energy/tou';

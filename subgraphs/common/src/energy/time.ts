@@ -1,0 +1,179 @@
+import { DateTime, IANAZone } from 'luxon';
+
+/** Length of a metering slot; a slot is `[start, start + 15 min)` and belongs to the day, block, hour and period of its start. */
+export const SLOT_MINUTES = 15;
+export const SLOT_MS = SLOT_MINUTES * 60_000;
+
+/** A wall-clock time in some zone. `hour` may be 24 (with minute 0), meaning 00:00 of the next day. */
+export interface LocalDateTime {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+}
+
+export interface LocalToInstantOptions {
+  /** Which instant to take for a wall time that occurs twice (DST fold). Default `earlier`. */
+  fold?: 'earlier' | 'later';
+  /** What to do with a wall time that does not exist (DST gap). Default `throw`; `forward` takes the instant the clock jumps to. */
+  gap?: 'throw' | 'forward';
+}
+
+/** A billing period: a calendar month in the client's zone. */
+export interface Period {
+  year: number;
+  month: number;
+}
+
+/** Contiguous run of slots, `from` = first slot start, `to` = end of the last slot (exclusive). */
+export interface SlotRange {
+  from: Date;
+  to: Date;
+}
+
+export interface LocalParts {
+  /** Local calendar date `YYYY-MM-DD`. */
+  date: string;
+  /** Minutes since local midnight (0..1439) of the instant's wall time. */
+  minuteOfDay: number;
+  /** Instant where the local hour containing this instant starts. */
+  hourStart: Date;
+  /** ISO weekday: 1 = Monday … 7 = Sunday. */
+  weekday: number;
+}
+
+function zoneOrThrow(zone: string): IANAZone {
+  const z = IANAZone.create(zone);
+  if (!z.isValid) throw new Error(`Unknown time zone "${zone}"`);
+  return z;
+}
+
+function pad(n: number, width = 2): string {
+  return String(n).padStart(width, '0');
+}
+
+function describe(local: LocalDateTime): string {
+  return `${pad(local.year, 4)}-${pad(local.month)}-${pad(local.day)} ${pad(local.hour)}:${pad(local.minute)}`;
+}
+
+/**
+ * The instant of a wall time in `zone`. Throws for a wall time that does not exist in the zone (DST gap)
+ * unless `gap: 'forward'`; for a wall time that occurs twice (DST fold) takes the earlier instant unless `fold: 'later'`.
+ */
+export function localToInstant(local: LocalDateTime, zone: string, options: LocalToInstantOptions = {}): Date {
+  const z = zoneOrThrow(zone);
+  const { year, month, day, hour, minute } = local;
+  const ints = [year, month, day, hour, minute];
+  if (!ints.every(Number.isInteger)) throw new Error(`Invalid local time ${describe(local)}: fields must be integers`);
+  if (hour === 24 && minute !== 0) throw new Error(`Invalid local time ${describe(local)}: hour 24 only with minute 0`);
+  if (hour < 0 || hour > 24 || minute < 0 || minute > 59) throw new Error(`Invalid local time ${describe(local)}`);
+
+  let dt = DateTime.fromObject({ year, month, day, hour: hour === 24 ? 0 : hour, minute }, { zone: z });
+  if (!dt.isValid)
+    throw new Error(`Invalid local time ${describe(local)}: ${dt.invalidExplanation ?? dt.invalidReason}`);
+  if (hour === 24) {
+    // Calendar arithmetic on the local date, then re-resolve 00:00 of the next day in the zone.
+    const next = dt.plus({ days: 1 });
+    dt = DateTime.fromObject({ year: next.year, month: next.month, day: next.day, hour: 0, minute: 0 }, { zone: z });
+  }
+  const wantedHour = hour === 24 ? 0 : hour;
+  if (dt.hour !== wantedHour || dt.minute !== minute) {
+    // Luxon shifts a non-existent wall time forward across the gap.
+    if (options.gap === 'forward') return dt.toJSDate();
+    throw new Error(`Local time ${describe(local)} does not exist in ${zone} (daylight-saving gap)`);
+  }
+  const candidates = dt
+    .getPossibleOffsets()
+    .map((c) => c.toMillis())
+    .sort((a, b) => a - b);
+  const ms = options.fold === 'later' ? candidates[candidates.length - 1] : candidates[0];
+  return new Date(ms);
+}
+
+/** Meter exports stamp the END of each 15-minute interval; the slot starts 15 minutes earlier. */
+export function slotStartFromIntervalEnd(end: Date): Date {
+  return new Date(end.getTime() - SLOT_MS);
+}
+
+const PERIOD_RE = /^(\d{4})-(\d{2})$/;
+
+/** Parses `YYYY-MM`; throws on anything else. */
+export function parsePeriod(period: string): Period {
+  const m = PERIOD_RE.exec(period);
+  if (!m) throw new Error(`Invalid billing period "${period}": expected YYYY-MM`);
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  if (month < 1 || month > 12) throw new Error(`Invalid billing period "${period}": month must be 01..12`);
+  return { year, month };
+}
+
+export function formatPeriod(p: Period): string {
+  return `${pad(p.year, 4)}-${pad(p.month)}`;
+}
+
+/** Local month `[1st 00:00, next 1st 00:00)` as instants (a midnight lost to a DST gap starts at the first existing instant). */
+export function periodBounds(period: string, zone: string): { start: Date; end: Date } {
+  const { year, month } = parsePeriod(period);
+  const next = month === 12 ? { year: year + 1, month: 1 } : { year, month: month + 1 };
+  const opts: LocalToInstantOptions = { gap: 'forward' };
+  return {
+    start: localToInstant({ year, month, day: 1, hour: 0, minute: 0 }, zone, opts),
+    end: localToInstant({ ...next, day: 1, hour: 0, minute: 0 }, zone, opts),
+  };
+}
+
+/** Number of 15-minute slots in the local month (2,880 for a 30-day month without DST change). */
+export function expectedSlots(period: string, zone: string): number {
+  const { start, end } = periodBounds(period, zone);
+  return Math.round((end.getTime() - start.getTime()) / SLOT_MS);
+}
+
+/** Slot starts of `[start, end)`, 15 minutes apart. */
+export function slotStartsBetween(start: Date, end: Date): Date[] {
+  const out: Date[] = [];
+  for (let t = start.getTime(); t < end.getTime(); t += SLOT_MS) out.push(new Date(t));
+  return out;
+}
+
+/** Every slot start of the local month, in order. */
+export function listPeriodSlotStarts(period: string, zone: string): Date[] {
+  const { start, end } = periodBounds(period, zone);
+  return slotStartsBetween(start, end);
+}
+
+/** Local calendar date, minute of day, local hour start and ISO weekday of an instant in `zone`. */
+export function localPartsOf(instant: Date, zone: string): LocalParts {
+  const dt = DateTime.fromJSDate(instant, { zone: zoneOrThrow(zone) });
+  const intoHourMs = (dt.minute * 60 + dt.second) * 1000 + dt.millisecond;
+  return {
+    date: `${pad(dt.year, 4)}-${pad(dt.month)}-${pad(dt.day)}`,
+    minuteOfDay: dt.hour * 60 + dt.minute,
+    // Subtract the local minutes rather than re-resolving HH:00, which would be ambiguous in a DST fold.
+    hourStart: new Date(instant.getTime() - intoHourMs),
+    weekday: dt.weekday,
+  };
+}
+
+/** Local wall time without offset, e.g. `2025-09-08T08:30:00`. */
+export function toLocalIso(instant: Date, zone: string): string {
+  return DateTime.fromJSDate(instant, { zone: zoneOrThrow(zone) }).toFormat("yyyy-MM-dd'T'HH:mm:ss");
+}
+
+/** Groups sorted slot starts into contiguous ranges (`to` = end of the last slot in the range). */
+export function slotRanges(sortedSlotStarts: readonly Date[]): SlotRange[] {
+  const ranges: SlotRange[] = [];
+  let current: { from: number; to: number } | null = null;
+  for (const d of sortedSlotStarts) {
+    const t = d.getTime();
+    if (current && t === current.to) {
+      current.to = t + SLOT_MS;
+      continue;
+    }
+    if (current && t < current.to) throw new Error('slotRanges expects sorted, distinct slot starts');
+    if (current) ranges.push({ from: new Date(current.from), to: new Date(current.to) });
+    current = { from: t, to: t + SLOT_MS };
+  }
+  if (current) ranges.push({ from: new Date(current.from), to: new Date(current.to) });
+  return ranges;
+}
