@@ -16,7 +16,14 @@ import {
   ClientByIdDocument,
   ClientCustomersDocument,
   ClientMetersDocument,
+  ClientApiKeysDocument,
+  ClientAuditLogDocument,
+  ClientUsersDocument,
   ClientsDocument,
+  CreateApiKeyDocument,
+  CreateSystemAdminDocument,
+  CreateUserDocument,
+  RevokeApiKeyDocument,
   CreateClientDocument,
   CreateCustomerDocument,
   CreateMeterDocument,
@@ -56,15 +63,13 @@ async function insertTenant(db: Database, label: string): Promise<Tenant> {
       .insert(schema.organizations)
       .values({ id: organizationId, name: `Org ${suffix}`, slug: `org-${suffix.toLowerCase()}` });
     const clientId = randomUUID();
-    await tx
-      .insert(schema.clients)
-      .values({
-        id: clientId,
-        organizationId,
-        code: `T${suffix}`,
-        name: `Tenant ${label}`,
-        legalName: `Tenant ${label} S.A.`,
-      });
+    await tx.insert(schema.clients).values({
+      id: clientId,
+      organizationId,
+      code: `T${suffix}`,
+      name: `Tenant ${label}`,
+      legalName: `Tenant ${label} S.A.`,
+    });
     const [tariff] = await tx.insert(schema.tariffs).values({ clientId, code: 'MT-H', name: 'MT-H' }).returning();
     const customers = [];
     for (const code of ['C-0001', 'C-0002']) {
@@ -175,6 +180,26 @@ beforeAll(async () => {
     userA1: identity('CUSTOMER_USER', tenantA.clientId, tenantA.customers[0].id),
     userA2: identity('CUSTOMER_USER', tenantA.clientId, tenantA.customers[1].id),
   };
+  // Real user rows behind the tokens, as login would have produced them.
+  await asSystem(database, 'test: users behind the tokens', async (tx) => {
+    for (const [name, who] of Object.entries(identities)) {
+      await tx.insert(schema.users).values({
+        id: who.userId!,
+        email: `${name.toLowerCase()}-${who.userId}@example.com`,
+        displayName: name,
+        passwordHash: 'not-used-by-these-tests',
+        isSystemAdmin: who.role === 'SYSTEM_ADMIN',
+      });
+      if (who.clientId) {
+        await tx.insert(schema.roleAssignments).values({
+          clientId: who.clientId,
+          userId: who.userId!,
+          role: who.role as 'CLIENT_ADMIN' | 'CUSTOMER_USER',
+          customerId: who.customerId,
+        });
+      }
+    }
+  });
   for (const [name, who] of Object.entries(identities)) tokens[name] = await signAccessToken(who, jwtSecret);
 });
 
@@ -252,7 +277,9 @@ describe('tenancy queries through the gateway', () => {
     await expectRefused(OrganizationsDocument, {}, null, 'UNAUTHENTICATED');
   });
 
-  it('me: refused to anonymous callers (signed-in callers are covered by the login tests)', async () => {
+  it('me: every signed-in caller reads its own identity; anonymous is refused', async () => {
+    expect((await expectOk(MeDocument, {}, 'userA1')).me).toMatchObject({ role: 'CUSTOMER_USER' });
+    expect((await expectOk(MeDocument, {}, 'adminB')).me).toMatchObject({ role: 'CLIENT_ADMIN' });
     await expectRefused(MeDocument, {}, null, 'UNAUTHENTICATED');
   });
 });
@@ -429,5 +456,95 @@ describe('tenancy mutations through the gateway', () => {
     expect(moved.assignMeter).toMatchObject({
       meter: { assignments: [{ customerId: tenantA.customers[1].gid }, { customerId: tenantA.customers[0].gid }] },
     });
+  });
+});
+
+describe('users, API keys and audit log through the gateway', () => {
+  it('Client.users and Client.apiKeys: only the own client admin', async () => {
+    for (const doc of [ClientUsersDocument, ClientApiKeysDocument]) {
+      await expectOk(doc, { id: tenantA.clientGid }, 'adminA');
+      await expectRefused(doc, { id: tenantA.clientGid }, 'adminB', 'FORBIDDEN');
+      await expectRefused(doc, { id: tenantA.clientGid }, 'userA1', 'FORBIDDEN');
+      await expectRefused(doc, { id: tenantA.clientGid }, null, 'UNAUTHENTICATED');
+    }
+  });
+
+  it('createUser: own admin creates a customer user of its own customer; others are refused', async () => {
+    const input = {
+      clientId: tenantA.clientGid,
+      email: `user-${randomUUID()}@example.com`,
+      displayName: 'Ana',
+      password: 'correct horse battery',
+      role: 'CUSTOMER_USER',
+      customerId: tenantA.customers[0].gid,
+    };
+    const created = await expectOk(CreateUserDocument, { input }, 'adminA');
+    expect(created.createUser).toMatchObject({ user: { email: input.email }, userErrors: [] });
+    const users = await expectOk(ClientUsersDocument, { id: tenantA.clientGid }, 'adminA');
+    expect(JSON.stringify(users)).toContain(input.email);
+    await expectRefused(CreateUserDocument, { input: { ...input, email: `b-${input.email}` } }, 'adminB', 'FORBIDDEN');
+    await expectRefused(CreateUserDocument, { input: { ...input, email: `c-${input.email}` } }, 'userA1', 'FORBIDDEN');
+    await expectRefused(
+      CreateUserDocument,
+      { input: { ...input, email: `d-${input.email}` } },
+      null,
+      'UNAUTHENTICATED',
+    );
+  });
+
+  it('createSystemAdmin: system administrators only', async () => {
+    const input = { email: `root-${randomUUID()}@example.com`, displayName: 'Root', password: 'correct horse battery' };
+    await expectRefused(CreateSystemAdminDocument, { input }, 'adminA', 'FORBIDDEN');
+    await expectRefused(CreateSystemAdminDocument, { input }, 'userA1', 'FORBIDDEN');
+    await expectRefused(CreateSystemAdminDocument, { input }, null, 'UNAUTHENTICATED');
+    const created = await expectOk(CreateSystemAdminDocument, { input }, 'system');
+    expect(created.createSystemAdmin).toMatchObject({ user: { email: input.email }, userErrors: [] });
+  });
+
+  it('createApiKey / revokeApiKey: own admin only; the secret is shown once', async () => {
+    const input = { clientId: tenantA.clientGid, name: 'ERP', scopes: ['customers:read'] };
+    const created = (await expectOk(CreateApiKeyDocument, { input }, 'adminA')) as {
+      createApiKey: { apiKey: { id: string; scopes: string[] }; secret: string };
+    };
+    expect(created.createApiKey.apiKey.scopes).toEqual(['customers:read']);
+    expect(created.createApiKey.secret).toMatch(/^ciro_/);
+    const listed = await expectOk(ClientApiKeysDocument, { id: tenantA.clientGid }, 'adminA');
+    expect(JSON.stringify(listed)).not.toContain(created.createApiKey.secret);
+    await expectRefused(CreateApiKeyDocument, { input }, 'adminB', 'FORBIDDEN');
+    await expectRefused(CreateApiKeyDocument, { input }, 'userA1', 'FORBIDDEN');
+    await expectRefused(CreateApiKeyDocument, { input }, null, 'UNAUTHENTICATED');
+    const revoke = { id: created.createApiKey.apiKey.id };
+    await expectRefused(RevokeApiKeyDocument, { input: revoke }, 'adminB', 'FORBIDDEN');
+    await expectRefused(RevokeApiKeyDocument, { input: revoke }, 'userA1', 'FORBIDDEN');
+    await expectRefused(RevokeApiKeyDocument, { input: revoke }, null, 'UNAUTHENTICATED');
+    const revoked = await expectOk(RevokeApiKeyDocument, { input: revoke }, 'adminA');
+    expect(revoked.revokeApiKey).toMatchObject({ apiKey: { revokedAt: expect.any(String) }, userErrors: [] });
+  });
+
+  it('Client.auditLog: every mutation left a row with before/after; other clients and customers are refused', async () => {
+    const input = {
+      clientId: tenantA.clientGid,
+      code: `C-${randomUUID().slice(0, 4).toUpperCase()}`,
+      name: 'Auditada',
+    };
+    await expectOk(CreateCustomerDocument, { input }, 'adminA');
+    const data = (await expectOk(ClientAuditLogDocument, { id: tenantA.clientGid }, 'adminA')) as {
+      client: {
+        auditLog: {
+          edges: { node: { action: string; entityType: string; actorRole: string; after: Record<string, unknown> } }[];
+        };
+      };
+    };
+    const created = data.client.auditLog.edges.find(
+      (e) => e.node.action === 'customer.create' && e.node.after?.code === input.code,
+    );
+    expect(created?.node).toMatchObject({ entityType: 'Customer', actorRole: 'CLIENT_ADMIN' });
+    // Secrets never reach the audit trail: hashes are redacted wherever they appear.
+    expect(JSON.stringify(data)).not.toMatch(/\$argon2/);
+    const keyCreated = data.client.auditLog.edges.find((e) => e.node.after && 'keyHash' in e.node.after);
+    expect(keyCreated?.node.after.keyHash).toBe('[redacted]');
+    await expectRefused(ClientAuditLogDocument, { id: tenantA.clientGid }, 'adminB', 'FORBIDDEN');
+    await expectRefused(ClientAuditLogDocument, { id: tenantA.clientGid }, 'userA1', 'FORBIDDEN');
+    await expectRefused(ClientAuditLogDocument, { id: tenantA.clientGid }, null, 'UNAUTHENTICATED');
   });
 });

@@ -1,5 +1,6 @@
 import { buildFederatedSchema } from '@ciro/subgraph-common';
 import type { GraphQLSchema } from 'graphql';
+import { ClientAuditLogResolver } from './audit/audit.resolver';
 import { ClientResolver } from './clients/client.resolver';
 import { resolveClientReference } from './clients/client.reference';
 import { ClientCustomersResolver, CustomerResolver } from './customers/customer.resolver';
@@ -20,6 +21,7 @@ export const tenancyResolvers = [
   ClientMetersResolver,
   CustomerMetersResolver,
   OrganizationResolver,
+  ClientAuditLogResolver,
   AuthResolver,
   UserResolver,
   ClientUsersResolver,
