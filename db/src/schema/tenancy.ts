@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   boolean,
   check,
   foreignKey,
@@ -201,6 +202,8 @@ export const users = pgTable(
     isSystemAdmin: boolean('is_system_admin').notNull().default(false),
     mfaSecret: text('mfa_secret'),
     mfaEnabledAt: timestamptz('mfa_enabled_at'),
+    /** Last accepted TOTP time step: a code is never accepted twice (RFC 6238 §5.2). */
+    mfaLastTimeStep: bigint('mfa_last_time_step', { mode: 'number' }),
     status: text('status').notNull().default('ACTIVE'),
     failedLoginCount: integer('failed_login_count').notNull().default(0),
     lockedUntil: timestamptz('locked_until'),

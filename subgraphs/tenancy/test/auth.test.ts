@@ -239,6 +239,26 @@ describe('MFA', () => {
     expect((await userRow(admin.id))?.failedLoginCount).toBe(0);
   });
 
+  it('never accepts the same TOTP code twice, even in a new login (replay)', async () => {
+    const client = await seedClient(server.database);
+    const secret = newTotpSecret();
+    const admin = await seedUser(server.database, {
+      roles: [{ clientId: client.clientId, role: 'CLIENT_ADMIN' }],
+      mfaSecret: secret,
+    });
+    const code = await totpNow(secret);
+    const first = await login(admin.email, admin.password);
+    const verified = await server.data<{ verifyMfa: Session }>(VERIFY_MFA, {
+      input: { mfaToken: first.mfaToken, code },
+    });
+    expect(verified.verifyMfa.accessToken).toMatch(/^ey/);
+
+    const second = await login(admin.email, admin.password);
+    const replayed = await server.request(VERIFY_MFA, { input: { mfaToken: second.mfaToken, code } });
+    expect(firstError(replayed)).toEqual({ code: 'UNAUTHENTICATED', message: 'The code is not valid' });
+    expect((await userRow(admin.id))?.mfaLastTimeStep).toBeGreaterThan(0);
+  });
+
   it('refuses an mfaToken of another purpose and an access token in its place', async () => {
     const client = await seedClient(server.database);
     const admin = await seedUser(server.database, { roles: [{ clientId: client.clientId, role: 'CLIENT_ADMIN' }] });

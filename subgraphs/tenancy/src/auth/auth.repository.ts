@@ -68,11 +68,16 @@ export async function setPendingMfaSecret(tx: Tx, userId: string, secret: string
   return rows.length === 1;
 }
 
-export async function activateMfa(tx: Tx, userId: string, at: Date): Promise<void> {
+export async function activateMfa(tx: Tx, userId: string, at: Date, timeStep: number): Promise<void> {
   await tx
     .update(schema.users)
-    .set({ mfaEnabledAt: at, failedLoginCount: 0, lockedUntil: null })
+    .set({ mfaEnabledAt: at, mfaLastTimeStep: timeStep, failedLoginCount: 0, lockedUntil: null })
     .where(eq(schema.users.id, userId));
+}
+
+/** Records the TOTP step just accepted, so the same code cannot be used again. */
+export async function recordTotpStep(tx: Tx, userId: string, timeStep: number): Promise<void> {
+  await tx.update(schema.users).set({ mfaLastTimeStep: timeStep }).where(eq(schema.users.id, userId));
 }
 
 export async function insertRefreshToken(

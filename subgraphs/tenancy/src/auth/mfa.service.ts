@@ -10,6 +10,7 @@ import { z } from 'zod';
 import {
   activateMfa,
   clearFailedAttempts,
+  recordTotpStep,
   findUserById,
   listAssignmentsOfUser,
   recordFailedAttempt,
@@ -29,7 +30,7 @@ import {
   type AuthDeps,
   type PayloadFields,
 } from './session';
-import { isValidTotpCode, newTotpSecret, totpUri } from './totp';
+import { acceptTotpCode, newTotpSecret, totpUri } from './totp';
 
 export const BAD_CODE_MESSAGE = 'The code is not valid';
 
@@ -64,7 +65,9 @@ export async function verifyMfa(deps: AuthDeps, input: VerifyMfaInput): Promise<
     if (!user.mfaEnabledAt || !user.mfaSecret) {
       return { error: new UnauthenticatedError('MFA is not enabled for this account: log in again') };
     }
-    if (!(await isValidTotpCode(user.mfaSecret, valid.code))) return wrongCode(tx, deps, user, now);
+    const timeStep = await acceptTotpCode(user.mfaSecret, valid.code, user.mfaLastTimeStep);
+    if (timeStep === null) return wrongCode(tx, deps, user, now);
+    await recordTotpStep(tx, user.id, timeStep);
     if (user.failedLoginCount > 0) await clearFailedAttempts(tx, user.id);
     const assignments = await listAssignmentsOfUser(tx, user.id);
     const identity = identityStep(user, assignments, challenge.clientId);
@@ -131,8 +134,9 @@ export async function confirmMfaEnrollment(
     if (!user.mfaSecret) {
       return { error: new DomainError('BAD_USER_INPUT', 'No enrolment in progress: call startMfaEnrollment first') };
     }
-    if (!(await isValidTotpCode(user.mfaSecret, valid.code))) return wrongCode(tx, deps, user, now);
-    await activateMfa(tx, user.id, now);
+    const timeStep = await acceptTotpCode(user.mfaSecret, valid.code, null);
+    if (timeStep === null) return wrongCode(tx, deps, user, now);
+    await activateMfa(tx, user.id, now, timeStep);
     const enrolled = { ...user, mfaEnabledAt: now, failedLoginCount: 0, lockedUntil: null };
     const assignments = await listAssignmentsOfUser(tx, user.id);
     const identity = identityStep(enrolled, assignments, target.clientId);

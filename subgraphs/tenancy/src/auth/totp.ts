@@ -17,10 +17,18 @@ export function totpUri(secret: string, accountName: string): string {
   return generateURI({ issuer: ISSUER, label: accountName, secret, period: PERIOD_SECONDS, digits: DIGITS });
 }
 
-/** True when `code` is the current 6-digit code (± one step) for `secret`. */
-export async function isValidTotpCode(secret: string, code: string): Promise<boolean> {
+/**
+ * The time step of `code` when it is the current 6-digit code (± one step)
+ * for `secret` and newer than `lastTimeStep`; null otherwise. Refusing steps
+ * already used stops a code seen over a shoulder from being replayed.
+ */
+export async function acceptTotpCode(
+  secret: string,
+  code: string,
+  lastTimeStep: number | null,
+): Promise<number | null> {
   const token = code.replace(/\s+/g, '');
-  if (!/^\d{6}$/.test(token)) return false;
+  if (!/^\d{6}$/.test(token)) return null;
   try {
     const result = await verify({
       secret,
@@ -28,10 +36,12 @@ export async function isValidTotpCode(secret: string, code: string): Promise<boo
       period: PERIOD_SECONDS,
       digits: DIGITS,
       epochTolerance: TOLERANCE_SECONDS,
+      ...(lastTimeStep === null ? {} : { afterTimeStep: lastTimeStep }),
     });
-    return result.valid;
+    if (!result.valid || !('epoch' in result)) return null;
+    return Math.floor(result.epoch / PERIOD_SECONDS);
   } catch {
     // A malformed stored secret is a failed check, not a server error.
-    return false;
+    return null;
   }
 }
