@@ -155,6 +155,29 @@ export function localPartsOf(instant: Date, zone: string): LocalParts {
   };
 }
 
+const ISO_WITH_OFFSET = /T.*(Z|[+-]\d{2}(:?\d{2})?)$/i;
+
+/**
+ * An ISO-8601 date-time as an instant: with `Z` or an offset it is taken as is; without one it is a wall time in
+ * `zone` (DST gap throws, fold takes the earlier instant, as in `localToInstant`).
+ */
+export function instantFromIso(iso: string, zone: string, options: LocalToInstantOptions = {}): Date {
+  const text = iso.trim();
+  if (ISO_WITH_OFFSET.test(text)) {
+    const dt = DateTime.fromISO(text, { setZone: true });
+    if (!dt.isValid) throw new Error(`Invalid ISO date-time "${iso}"`);
+    return dt.toJSDate();
+  }
+  // Read the wall-clock fields as written (UTC is just a neutral carrier), then resolve them in the zone.
+  const wall = DateTime.fromISO(text, { zone: 'UTC' });
+  if (!wall.isValid) throw new Error(`Invalid ISO date-time "${iso}"`);
+  if (wall.second !== 0 || wall.millisecond !== 0) {
+    throw new Error(`Local time "${iso}" has seconds; expected a whole minute`);
+  }
+  const { year, month, day, hour, minute } = wall;
+  return localToInstant({ year, month, day, hour, minute }, zone, options);
+}
+
 /** Local wall time without offset, e.g. `2025-09-08T08:30:00`. */
 export function toLocalIso(instant: Date, zone: string): string {
   return DateTime.fromJSDate(instant, { zone: zoneOrThrow(zone) }).toFormat("yyyy-MM-dd'T'HH:mm:ss");

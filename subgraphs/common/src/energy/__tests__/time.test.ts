@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   SLOT_MINUTES,
   expectedSlots,
+  instantFromIso,
   formatPeriod,
   listPeriodSlotStarts,
   localPartsOf,
@@ -184,5 +185,25 @@ describe('slotRanges', () => {
   it('rejects unsorted or duplicate input', () => {
     expect(() => slotRanges([at('2025-09-01T06:15:00Z'), at('2025-09-01T06:00:00Z')])).toThrow(/sorted/);
     expect(() => slotRanges([at('2025-09-01T06:00:00Z'), at('2025-09-01T06:00:00Z')])).toThrow(/sorted/);
+  });
+});
+
+describe('instantFromIso', () => {
+  it('takes an ISO string with Z or an offset as the instant it names', () => {
+    expect(instantFromIso('2025-09-01T06:00:00.000Z', SV).toISOString()).toBe('2025-09-01T06:00:00.000Z');
+    expect(instantFromIso('2025-09-01T00:00:00-06:00', NY).toISOString()).toBe('2025-09-01T06:00:00.000Z');
+  });
+
+  it('reads an ISO string without offset as a wall time in the zone', () => {
+    expect(instantFromIso('2025-09-01T00:00:00', SV).toISOString()).toBe('2025-09-01T06:00:00.000Z');
+    expect(instantFromIso('2025-09-01', SV).toISOString()).toBe('2025-09-01T06:00:00.000Z');
+    expect(instantFromIso('2025-11-02T01:00', NY, { fold: 'later' }).toISOString()).toBe('2025-11-02T06:00:00.000Z');
+    expect(() => instantFromIso('2025-03-09T02:00', NY)).toThrow(/does not exist/);
+  });
+
+  it('rejects garbage and sub-minute local times', () => {
+    expect(() => instantFromIso('yesterday', SV)).toThrow(/Invalid ISO/);
+    expect(() => instantFromIso('2025-13-01T00:00Z', SV)).toThrow(/Invalid ISO/);
+    expect(() => instantFromIso('2025-09-01T00:00:30', SV)).toThrow(/seconds/);
   });
 });
