@@ -3,6 +3,7 @@ import type { GraphQLSchema } from 'graphql';
 import { ClientAuditLogResolver } from './audit/audit.resolver';
 import { ClientResolver } from './clients/client.resolver';
 import { resolveClientReference } from './clients/client.reference';
+import { CustomerImportResolver } from './customers/customer-import.resolver';
 import { ClientCustomersResolver, CustomerResolver } from './customers/customer.resolver';
 import { resolveCustomerReference } from './customers/customer.reference';
 import { ClientMetersResolver, CustomerMetersResolver, MeterResolver } from './meters/meter.resolver';
@@ -17,6 +18,7 @@ export const tenancyResolvers = [
   ClientResolver,
   CustomerResolver,
   ClientCustomersResolver,
+  CustomerImportResolver,
   MeterResolver,
   ClientMetersResolver,
   CustomerMetersResolver,

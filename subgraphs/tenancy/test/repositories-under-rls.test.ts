@@ -38,14 +38,12 @@ beforeAll(async () => {
       { clientId: a.clientId, id: a.otherCustomerId, code: 'C-0002', name: 'A2' },
     ]);
     await tx.insert(schema.meters).values({ clientId: a.clientId, id: a.meterId, serial: '5614086', node: 'Ateos' });
-    await tx
-      .insert(schema.meterAssignments)
-      .values({
-        clientId: a.clientId,
-        meterId: a.meterId,
-        customerId: a.customerId,
-        validFrom: new Date('2020-01-01T06:00:00Z'),
-      });
+    await tx.insert(schema.meterAssignments).values({
+      clientId: a.clientId,
+      meterId: a.meterId,
+      customerId: a.customerId,
+      validFrom: new Date('2020-01-01T06:00:00Z'),
+    });
   });
 });
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import Decimal from 'decimal.js';
-import { withTenant, type Tx } from '@ciro/db';
+import { withTenant } from '@ciro/db';
 import {
   ConflictError,
   ForbiddenError,
@@ -11,7 +11,6 @@ import {
   parseInputOrThrow,
   tenantContextFor,
   toGlobalId,
-  BadUserInputError,
   type Page,
 } from '@ciro/subgraph-common';
 import { z } from 'zod';
@@ -19,6 +18,7 @@ import { recordAudit } from '../audit/audit.service';
 import type { Caller } from '../caller';
 import { clientIdOrThrow } from '../clients/client.service';
 import { fields } from '../validation/fields';
+import { customerTermsSchema, termsToRow } from './customer-terms';
 import type { CreateCustomerInput, Customer, UpdateCustomerInput } from './customer.type';
 import {
   findCustomer,
@@ -28,7 +28,6 @@ import {
   listCustomers,
   updateCustomerRow,
   type CustomerWithTariff,
-  type NewCustomerRow,
 } from './customer.repository';
 
 export function toCustomer({ customer: row, tariffCode }: CustomerWithTariff): Customer {
@@ -87,62 +86,11 @@ export async function listClientCustomers(
   return { rows: rows.map(toCustomer), total };
 }
 
-const termsSchema = z.object({
-  name: fields.name.optional(),
-  nit: fields.nit.optional(),
-  nrc: fields.nrc.optional(),
-  contractNumber: fields.optionalText,
-  address: fields.optionalText,
-  department: fields.optionalText,
-  municipality: fields.optionalText,
-  contractedKw: fields.nonNegativeDecimal.optional(),
-  voltageLevel: fields.optionalText,
-  tariffCode: z.string().trim().min(1, 'Must not be empty').optional(),
-  lossFactor: fields.fraction.optional(),
-  discount: fields.fraction.optional(),
-  deviationTolerance: fields.fraction.optional(),
-  paymentTermsDays: z.number().int().min(0, 'Must be 0 or more days').max(365, 'At most 365 days').optional(),
-  billingEmail: fields.email.optional(),
-  locale: fields.locale.optional(),
-});
-
-const createSchema = termsSchema.extend({ clientId: z.string(), code: fields.code, name: fields.name });
-const updateSchema = termsSchema.extend({
+const createSchema = customerTermsSchema.extend({ clientId: z.string(), code: fields.code, name: fields.name });
+const updateSchema = customerTermsSchema.extend({
   id: z.string(),
   status: z.enum(['ACTIVE', 'INACTIVE'], { message: 'Must be ACTIVE or INACTIVE' }).optional(),
 });
-
-type Terms = z.infer<typeof termsSchema>;
-
-async function termsToRow(tx: Tx, clientId: string, terms: Terms): Promise<Partial<NewCustomerRow>> {
-  const row: Partial<NewCustomerRow> = {};
-  if (terms.name !== undefined) row.name = terms.name;
-  if (terms.nit !== undefined) row.nit = terms.nit;
-  if (terms.nrc !== undefined) row.nrc = terms.nrc;
-  if (terms.contractNumber !== undefined) row.contractNumber = terms.contractNumber;
-  if (terms.address !== undefined) row.address = terms.address;
-  if (terms.department !== undefined) row.department = terms.department;
-  if (terms.municipality !== undefined) row.municipality = terms.municipality;
-  if (terms.contractedKw !== undefined) row.contractedKw = terms.contractedKw.toFixed();
-  if (terms.voltageLevel !== undefined) row.voltageLevel = terms.voltageLevel;
-  if (terms.lossFactor !== undefined) row.lossFactor = terms.lossFactor.toFixed();
-  if (terms.discount !== undefined) row.discount = terms.discount.toFixed();
-  if (terms.deviationTolerance !== undefined) row.deviationTolerance = terms.deviationTolerance.toFixed();
-  if (terms.paymentTermsDays !== undefined) row.paymentTermsDays = terms.paymentTermsDays;
-  if (terms.billingEmail !== undefined) row.billingEmail = terms.billingEmail;
-  if (terms.locale !== undefined) row.locale = terms.locale;
-  if (terms.tariffCode !== undefined) {
-    const tariffId = await findTariffIdByCode(tx, clientId, terms.tariffCode);
-    if (!tariffId) {
-      throw new BadUserInputError(
-        'tariffCode',
-        `Unknown tariff "${terms.tariffCode}": create it first or use an existing tariff code`,
-      );
-    }
-    row.tariffId = tariffId;
-  }
-  return row;
-}
 
 export async function createCustomer(caller: Caller, input: CreateCustomerInput): Promise<Customer> {
   const clientId = clientIdOrThrow(caller, input.clientId);
@@ -153,7 +101,7 @@ export async function createCustomer(caller: Caller, input: CreateCustomerInput)
       throw new ConflictError('code', `Customer code ${valid.code} is already used in this client`);
     }
     const inserted = await insertCustomer(tx, {
-      ...(await termsToRow(tx, clientId, valid)),
+      ...(await termsToRow(valid, (code) => findTariffIdByCode(tx, clientId, code))),
       clientId,
       id: randomUUID(),
       code: valid.code,
@@ -179,7 +127,7 @@ export async function updateCustomer(caller: Caller, input: UpdateCustomerInput)
   return withTenant(caller.database, tenantContextFor(caller.identity, clientId), async (tx) => {
     const before = await findCustomer(tx, clientId, customerId);
     if (!before) throw new NotFoundError('Customer', input.id);
-    const patch = await termsToRow(tx, clientId, valid);
+    const patch = await termsToRow(valid, (code) => findTariffIdByCode(tx, clientId, code));
     if (valid.status) patch.status = valid.status;
     const updated = await updateCustomerRow(tx, clientId, customerId, patch);
     await recordAudit(tx, caller, {
