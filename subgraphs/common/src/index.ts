@@ -18,3 +18,6 @@ export * from './server/create-subgraph-server';
 export * from './schema/parse-input';
 export * from './energy/time';
 export * from './energy/tou';
+export * from './server/caller';
+export * from './server/run-service-process';
+export * from './schema/write-sdl';

@@ -1,13 +1,10 @@
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { printSubgraphSdl } from '@ciro/subgraph-common';
+import { writeSubgraphSdl } from '@ciro/subgraph-common';
 import { buildTenancySchema } from './schema';
 
 /** Writes schema.graphql, the SDL composition reads. */
-export async function writeTenancySdl(path = join(__dirname, '..', 'schema.graphql')): Promise<string> {
-  const sdl = printSubgraphSdl(await buildTenancySchema());
-  writeFileSync(path, sdl);
-  return path;
+export function writeTenancySdl(path = join(__dirname, '..', 'schema.graphql')): Promise<string> {
+  return writeSubgraphSdl(buildTenancySchema, path);
 }
 
 if (require.main === module) {

@@ -1,4 +1,4 @@
-import { createDb, type Database } from '@ciro/db';
+import type { Database } from '@ciro/db';
 import { createLogger, listenSubgraph, type Logger, type RunningSubgraph } from '@ciro/subgraph-common';
 import type { TenancyContext, TenancySettings } from './context';
 import { buildTenancySchema } from './schema';
@@ -29,5 +29,3 @@ export async function startTenancyServer(options: TenancyServerOptions): Promise
     },
   });
 }
-
-export { createDb };
