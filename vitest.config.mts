@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import swc from 'unplugin-swc';
@@ -5,6 +6,21 @@ import { defineConfig } from 'vitest/config';
 
 const require = createRequire(import.meta.url);
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+// Coverage thresholds of a folder apply when the run includes all of its tests: an unfiltered run, or a path filter
+// that contains the folder (`vitest run subgraphs/billing`). A run filtered to other paths (`vitest run gateway`)
+// never loads that code, and would otherwise fail on 0 %.
+const pathFilters = process.argv
+  .slice(2)
+  .filter((arg) => !arg.startsWith('-') && (arg.includes('/') || existsSync(arg)))
+  .map((arg) => arg.replace(/^\.\//, ''));
+const runsAllTestsOf = (folder: string) =>
+  pathFilters.length === 0 || pathFilters.some((filter) => folder.startsWith(filter));
+const coverageThresholds = Object.fromEntries(
+  ['subgraphs/billing/src/engine/', 'subgraphs/common/src/energy/']
+    .filter(runsAllTestsOf)
+    .map((folder) => [`${folder}**`, { lines: 95, branches: 95 }]),
+);
 
 // SWC (not esbuild) so type-graphql gets decorator metadata. Workspace packages
 // resolve to their sources, so tests never run stale dist/ output.
@@ -39,5 +55,14 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     env: { LOG_LEVEL: 'silent', NODE_ENV: 'test' },
+    // Every number on an invoice comes from the billing engine and the energy time/TOU helpers: keep them covered.
+    coverage: {
+      enabled: true,
+      provider: 'v8',
+      include: ['subgraphs/billing/src/engine/**/*.ts', 'subgraphs/common/src/energy/**/*.ts'],
+      exclude: ['**/__tests__/**'],
+      reporter: ['text-summary', 'json-summary'],
+      thresholds: coverageThresholds,
+    },
   },
 });

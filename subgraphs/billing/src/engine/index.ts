@@ -1,0 +1,6 @@
+export * from './compute-invoice';
+export * from './decimal';
+export * from './errors';
+export * from './fractions';
+export * from './tariff-json';
+export * from './types';

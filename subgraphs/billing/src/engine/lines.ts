@@ -1,0 +1,28 @@
+import type Decimal from 'decimal.js';
+import { roundMoney, sum } from './decimal';
+import type { InvoiceLineDraft, LineKind, LineUnit, RateSplitPart } from './types';
+
+/**
+ * A line priced from rate parts: quantity and unrounded amount are the parts' sums, the amount is rounded once.
+ * The rate is shown when one rate applied (parts with zero quantity do not count); otherwise it is null and the
+ * parts that applied form the split.
+ */
+export function pricedLine(
+  kind: LineKind,
+  description: string,
+  unit: LineUnit,
+  parts: readonly RateSplitPart[],
+  quantity: Decimal = sum(parts.map((p) => p.quantity)),
+): InvoiceLineDraft {
+  const amount = roundMoney(sum(parts.map((p) => p.amount)));
+  const applied = parts.filter((p) => !p.quantity.isZero());
+  // Nothing consumed: show the rate in force at the end of the period.
+  const shown = applied.length > 0 ? applied : parts.slice(-1);
+  if (shown.length === 1) return { kind, description, quantity, unit, rate: shown[0].rate, amount };
+  return { kind, description, quantity, unit, rate: null, rateSplit: [...shown], amount };
+}
+
+/** Fraction → percent text without trailing zeros: 0.0235 → "2.35". */
+export function percent(fraction: Decimal): string {
+  return fraction.times(100).toFixed();
+}
