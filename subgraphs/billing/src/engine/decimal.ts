@@ -6,7 +6,6 @@ import Decimal from 'decimal.js';
  * spreadsheet's ROUND. The global Decimal configuration is never touched.
  */
 export const EngineDecimal = Decimal.clone({ precision: 40, rounding: Decimal.ROUND_HALF_UP });
-export type EngineDecimal = Decimal;
 
 /** A decimal given to the engine: a Decimal (from any constructor) or its string form. Never a float. */
 export type DecimalInput = Decimal | string;

@@ -12,8 +12,8 @@ export function pricedLine(
   description: string,
   unit: LineUnit,
   parts: readonly RateSplitPart[],
-  quantity: Decimal = sum(parts.map((p) => p.quantity)),
 ): InvoiceLineDraft {
+  const quantity = sum(parts.map((p) => p.quantity));
   const amount = roundMoney(sum(parts.map((p) => p.amount)));
   const applied = parts.filter((p) => !p.quantity.isZero());
   // Nothing consumed: show the rate in force at the end of the period.
