@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { printSubgraphSdl } from '@ciro/subgraph-common';
+import { buildBillingSchema } from '@ciro/billing';
 import { buildTenancySchema } from '@ciro/tenancy';
 
 /** Repository root, from gateway/src (tests) and gateway/dist (built) alike. */
@@ -32,6 +33,13 @@ export const SUBGRAPHS = [
     defaultUrl: 'http://127.0.0.1:4001/graphql',
     urlEnv: 'SUBGRAPH_TENANCY_URL',
     printSdl: async () => printSubgraphSdl(await buildTenancySchema()),
+  },
+  {
+    name: 'billing',
+    sdlPath: join(REPO_ROOT, 'subgraphs', 'billing', 'schema.graphql'),
+    defaultUrl: 'http://127.0.0.1:4003/graphql',
+    urlEnv: 'SUBGRAPH_BILLING_URL',
+    printSdl: async () => printSubgraphSdl(await buildBillingSchema()),
   },
 ] as const satisfies readonly SubgraphDefinition[];
 

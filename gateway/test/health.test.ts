@@ -20,7 +20,11 @@ describe('health endpoints', () => {
 
   it('answers /readyz 200 when the database and every subgraph answer', async () => {
     const response = await fetch(`${stack.baseUrl}/readyz`);
-    expect(await response.json()).toEqual({ status: 'ready', checks: { database: 'ok', tenancy: 'ok' }, failed: [] });
+    expect(await response.json()).toEqual({
+      status: 'ready',
+      checks: { database: 'ok', tenancy: 'ok', billing: 'ok' },
+      failed: [],
+    });
     expect(response.status).toBe(200);
   });
 
@@ -31,7 +35,7 @@ describe('health endpoints', () => {
     expect(response.status).toBe(503);
     expect(await response.json()).toEqual({
       status: 'unavailable',
-      checks: { database: 'ok', tenancy: 'unavailable' },
+      checks: { database: 'ok', tenancy: 'unavailable', billing: 'ok' },
       failed: ['tenancy'],
     });
   });

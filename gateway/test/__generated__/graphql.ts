@@ -11,6 +11,11 @@ export type AssignMeterInput = {
   validFrom: string;
 };
 
+export type BlockRateInput = {
+  block: string;
+  rate: string;
+};
+
 /** Brand settings; omitted fields keep their value. */
 export type ClientBrandingInput = {
   logoUrl?: string | null | undefined;
@@ -111,6 +116,16 @@ export type CreateSystemAdminInput = {
   password: string;
 };
 
+export type CreateTariffInput = {
+  /** Must cover every local minute of each day type exactly once. */
+  blocks: Array<TariffBlockInput>;
+  clientId: string | number;
+  code: string;
+  description?: string | null | undefined;
+  name: string;
+  rateSets: Array<RateSetInput>;
+};
+
 export type CreateUserInput = {
   /** Client the user will belong to. */
   clientId: string | number;
@@ -149,6 +164,13 @@ export type CustomerUpsertInput = {
   voltageLevel?: string | null | undefined;
 };
 
+/** Days a block applies to: ALL, or WEEKDAY / WEEKEND / HOLIDAY for tariffs with day types. */
+export type DayType =
+  | 'ALL'
+  | 'HOLIDAY'
+  | 'WEEKDAY'
+  | 'WEEKEND';
+
 /** The client’s customer workbook (sheet "Clientes", one row per meter). */
 export type ImportCustomerWorkbookInput = {
   clientId: string | number;
@@ -166,6 +188,15 @@ export type MeterUpsertInput = {
   serial: string;
 };
 
+export type RateSetInput = {
+  demandRate: string;
+  deviationRate: string;
+  /** One rate per block code of the tariff. */
+  energyRates: Array<BlockRateInput>;
+  ftpmsRate: string;
+  validFrom: string;
+};
+
 export type RevokeApiKeyInput = {
   id: string | number;
 };
@@ -178,6 +209,27 @@ export type Role =
   | 'CUSTOMER_USER'
   /** Platform operator: every client. */
   | 'SYSTEM_ADMIN';
+
+/** Adds rates from a date on (or replaces a not-yet-used set with the same date). */
+export type ScheduleRateSetInput = {
+  demandRate: string;
+  deviationRate: string;
+  /** One rate per block code of the tariff. */
+  energyRates: Array<BlockRateInput>;
+  ftpmsRate: string;
+  tariffId: string | number;
+  validFrom: string;
+};
+
+export type TariffBlockInput = {
+  code: string;
+  /** Defaults to ALL. */
+  dayType?: DayType | null | undefined;
+  /** HH:MM; 24:00 allowed. */
+  end: string;
+  /** HH:MM */
+  start: string;
+};
 
 export type UpdateClientInput = {
   address?: string | null | undefined;
@@ -231,6 +283,36 @@ export type UpsertCustomersInput = {
   /** At most 2000 customers. */
   customers: Array<CustomerUpsertInput>;
 };
+
+export type TariffFieldsFragment = { id: string, code: string, name: string, blocks: Array<{ code: string, dayType: DayType, start: string, end: string }>, rateSets: Array<{ validFrom: string, demandRate: string, ftpmsRate: string, deviationRate: string, locked: boolean, energyRates: Array<{ block: string, rate: string }> }> };
+
+export type CreateTariffMutationVariables = Exact<{
+  input: CreateTariffInput;
+}>;
+
+
+export type CreateTariffMutation = { createTariff: { tariff: { id: string, code: string, name: string, blocks: Array<{ code: string, dayType: DayType, start: string, end: string }>, rateSets: Array<{ validFrom: string, demandRate: string, ftpmsRate: string, deviationRate: string, locked: boolean, energyRates: Array<{ block: string, rate: string }> }> } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: string }> } };
+
+export type ScheduleRateSetMutationVariables = Exact<{
+  input: ScheduleRateSetInput;
+}>;
+
+
+export type ScheduleRateSetMutation = { scheduleRateSet: { tariff: { id: string, code: string, name: string, blocks: Array<{ code: string, dayType: DayType, start: string, end: string }>, rateSets: Array<{ validFrom: string, demandRate: string, ftpmsRate: string, deviationRate: string, locked: boolean, energyRates: Array<{ block: string, rate: string }> }> } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: string }> } };
+
+export type TariffByIdQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type TariffByIdQuery = { tariff: { id: string, code: string, name: string, blocks: Array<{ code: string, dayType: DayType, start: string, end: string }>, rateSets: Array<{ validFrom: string, demandRate: string, ftpmsRate: string, deviationRate: string, locked: boolean, energyRates: Array<{ block: string, rate: string }> }> } };
+
+export type ClientTariffsQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type ClientTariffsQuery = { client: { code: string, tariffs: Array<{ code: string, rateSets: Array<{ validFrom: string }> }> } };
 
 export type MeQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -401,7 +483,11 @@ export type UpsertCustomersMutationVariables = Exact<{
 
 export type UpsertCustomersMutation = { upsertCustomers: { created: number, updated: number, unchanged: number, metersCreated: number, customers: Array<{ code: string, lossFactor: string }>, userErrors: Array<{ field: Array<string> | null, message: string, code: string }> } };
 
-
+export const TariffFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"TariffFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Tariff"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"blocks"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"dayType"}},{"kind":"Field","name":{"kind":"Name","value":"start"}},{"kind":"Field","name":{"kind":"Name","value":"end"}}]}},{"kind":"Field","name":{"kind":"Name","value":"rateSets"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"validFrom"}},{"kind":"Field","name":{"kind":"Name","value":"demandRate"}},{"kind":"Field","name":{"kind":"Name","value":"ftpmsRate"}},{"kind":"Field","name":{"kind":"Name","value":"deviationRate"}},{"kind":"Field","name":{"kind":"Name","value":"locked"}},{"kind":"Field","name":{"kind":"Name","value":"energyRates"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"block"}},{"kind":"Field","name":{"kind":"Name","value":"rate"}}]}}]}}]}}]} as unknown as DocumentNode<TariffFieldsFragment, unknown>;
+export const CreateTariffDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CreateTariff"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreateTariffInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createTariff"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"tariff"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"TariffFields"}}]}},{"kind":"Field","name":{"kind":"Name","value":"userErrors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"TariffFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Tariff"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"blocks"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"dayType"}},{"kind":"Field","name":{"kind":"Name","value":"start"}},{"kind":"Field","name":{"kind":"Name","value":"end"}}]}},{"kind":"Field","name":{"kind":"Name","value":"rateSets"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"validFrom"}},{"kind":"Field","name":{"kind":"Name","value":"demandRate"}},{"kind":"Field","name":{"kind":"Name","value":"ftpmsRate"}},{"kind":"Field","name":{"kind":"Name","value":"deviationRate"}},{"kind":"Field","name":{"kind":"Name","value":"locked"}},{"kind":"Field","name":{"kind":"Name","value":"energyRates"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"block"}},{"kind":"Field","name":{"kind":"Name","value":"rate"}}]}}]}}]}}]} as unknown as DocumentNode<CreateTariffMutation, CreateTariffMutationVariables>;
+export const ScheduleRateSetDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"ScheduleRateSet"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ScheduleRateSetInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"scheduleRateSet"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"tariff"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"TariffFields"}}]}},{"kind":"Field","name":{"kind":"Name","value":"userErrors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"TariffFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Tariff"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"blocks"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"dayType"}},{"kind":"Field","name":{"kind":"Name","value":"start"}},{"kind":"Field","name":{"kind":"Name","value":"end"}}]}},{"kind":"Field","name":{"kind":"Name","value":"rateSets"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"validFrom"}},{"kind":"Field","name":{"kind":"Name","value":"demandRate"}},{"kind":"Field","name":{"kind":"Name","value":"ftpmsRate"}},{"kind":"Field","name":{"kind":"Name","value":"deviationRate"}},{"kind":"Field","name":{"kind":"Name","value":"locked"}},{"kind":"Field","name":{"kind":"Name","value":"energyRates"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"block"}},{"kind":"Field","name":{"kind":"Name","value":"rate"}}]}}]}}]}}]} as unknown as DocumentNode<ScheduleRateSetMutation, ScheduleRateSetMutationVariables>;
+export const TariffByIdDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"TariffById"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"tariff"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"TariffFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"TariffFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Tariff"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"blocks"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"dayType"}},{"kind":"Field","name":{"kind":"Name","value":"start"}},{"kind":"Field","name":{"kind":"Name","value":"end"}}]}},{"kind":"Field","name":{"kind":"Name","value":"rateSets"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"validFrom"}},{"kind":"Field","name":{"kind":"Name","value":"demandRate"}},{"kind":"Field","name":{"kind":"Name","value":"ftpmsRate"}},{"kind":"Field","name":{"kind":"Name","value":"deviationRate"}},{"kind":"Field","name":{"kind":"Name","value":"locked"}},{"kind":"Field","name":{"kind":"Name","value":"energyRates"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"block"}},{"kind":"Field","name":{"kind":"Name","value":"rate"}}]}}]}}]}}]} as unknown as DocumentNode<TariffByIdQuery, TariffByIdQueryVariables>;
+export const ClientTariffsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ClientTariffs"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"client"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"tariffs"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"rateSets"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"validFrom"}}]}}]}}]}}]}}]} as unknown as DocumentNode<ClientTariffsQuery, ClientTariffsQueryVariables>;
 export const MeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Me"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"me"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"role"}},{"kind":"Field","name":{"kind":"Name","value":"scopes"}}]}}]}}]} as unknown as DocumentNode<MeQuery, MeQueryVariables>;
 export const ClientsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Clients"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"clients"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"10"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]}}]}}]} as unknown as DocumentNode<ClientsQuery, ClientsQueryVariables>;
 export const ClientByIdDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ClientById"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"client"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"vatRate"}}]}}]}}]} as unknown as DocumentNode<ClientByIdQuery, ClientByIdQueryVariables>;

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createDb, type Database } from '@ciro/db';
 import { createLogger, type RunningSubgraph } from '@ciro/subgraph-common';
+import { startBillingServer } from '@ciro/billing';
 import { startTenancyServer } from '@ciro/tenancy';
 import { inject } from 'vitest';
 import { startGateway, type GatewayOptions, type RunningGateway, type SubgraphRequestEvent } from '../../src';
@@ -15,6 +16,7 @@ export interface Stack {
   /** Every request the gateway sent to a subgraph, oldest first. */
   subgraphRequests: SubgraphRequestEvent[];
   tenancyUrl: string;
+  billingUrl: string;
   /** Stops the tenancy subgraph only (to test /readyz); stop() still cleans up the rest. */
   stopTenancy(): Promise<void>;
   stop(): Promise<void>;
@@ -34,7 +36,7 @@ export function testDatabaseUrl(): string {
 }
 
 /**
- * Starts the tenancy subgraph and the gateway on free ports against the test
+ * Starts the tenancy and billing subgraphs and the gateway on free ports against the test
  * database, with a fresh random JWT secret. Call stop() in afterAll.
  */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -43,6 +45,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const logger = createLogger('test', process.env.LOG_LEVEL ?? 'silent');
   const subgraphRequests: SubgraphRequestEvent[] = [];
   let tenancy: RunningSubgraph | null = null;
+  let billing: RunningSubgraph | null = null;
   let gateway: RunningGateway;
   try {
     tenancy = await startTenancyServer({
@@ -51,22 +54,29 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       logger: logger.child({ service: 'tenancy' }),
       settings: { jwtSecret, mfaRequiredForAdmins: options.mfaRequiredForAdmins ?? true, refreshTokenTtlDays: 30 },
     });
+    billing = await startBillingServer({
+      database,
+      port: 0,
+      logger: logger.child({ service: 'billing' }),
+      settings: { jwtSecret },
+    });
     gateway = await startGateway({
       port: 0,
       database,
       jwtSecret,
       production: options.production ?? false,
       logger: logger.child({ service: 'gateway' }),
-      subgraphUrls: { tenancy: tenancy.url, ...options.gateway?.subgraphUrls },
+      subgraphUrls: { tenancy: tenancy.url, billing: billing.url, ...options.gateway?.subgraphUrls },
       ...(options.gateway?.verifyApiKey ? { verifyApiKey: options.gateway.verifyApiKey } : {}),
       onSubgraphRequest: (event) => subgraphRequests.push(event),
     });
   } catch (error) {
     await tenancy?.stop();
+    await billing?.stop();
     await database.close();
     throw error;
   }
-  const running = { tenancy, gateway };
+  const running = { tenancy, billing, gateway };
   let tenancyStopped = false;
   const stopTenancy = async () => {
     if (tenancyStopped) return;
@@ -80,10 +90,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     jwtSecret,
     subgraphRequests,
     tenancyUrl: tenancy.url,
+    billingUrl: billing.url,
     stopTenancy,
     async stop() {
       await running.gateway.stop();
       await stopTenancy();
+      await running.billing.stop();
       await database.close();
     },
   };

@@ -1,1 +1,4 @@
-export {};
+export * from './context';
+export * from './env';
+export * from './schema';
+export * from './server';

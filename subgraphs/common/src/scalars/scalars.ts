@@ -50,3 +50,27 @@ export const YearMonthScalar = new GraphQLScalarType<string, string>({
     return parseYearMonth(ast.value);
   },
 });
+
+const CALENDAR_DATE = /^(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+
+function parseCalendarDate(value: unknown): string {
+  if (typeof value !== 'string' || !CALENDAR_DATE.test(value)) {
+    throw new TypeError(`A calendar day is written YYYY-MM-DD, e.g. "2025-10-15"; got ${JSON.stringify(value)}`);
+  }
+  const [year, month, day] = value.split('-').map(Number) as [number, number, number];
+  const check = new Date(Date.UTC(year, month - 1, day));
+  if (check.getUTCMonth() !== month - 1) throw new TypeError(`${value} is not a day of the calendar`);
+  return value;
+}
+
+/** A calendar day in the client's time zone, "2025-10-15" (no time, no offset). */
+export const CalendarDateScalar = new GraphQLScalarType<string, string>({
+  name: 'Date',
+  description: 'A calendar day written YYYY-MM-DD, read in the client’s time zone, e.g. "2025-10-15".',
+  serialize: parseCalendarDate,
+  parseValue: parseCalendarDate,
+  parseLiteral(ast) {
+    if (ast.kind !== Kind.STRING) throw new TypeError('Date literals must be strings such as "2025-10-15"');
+    return parseCalendarDate(ast.value);
+  },
+});
