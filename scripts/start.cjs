@@ -99,6 +99,7 @@ async function main() {
 
   const processes = [
     { name: 'tenancy', script: 'subgraphs/tenancy/dist/main.js', port: process.env.TENANCY_PORT ?? '4001' },
+    { name: 'billing', script: 'subgraphs/billing/dist/main.js', port: process.env.BILLING_PORT ?? '4003' },
     { name: 'gateway', script: 'gateway/dist/main.js', port: process.env.GATEWAY_PORT ?? '4000' },
   ];
   const children = [];
