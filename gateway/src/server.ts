@@ -8,12 +8,13 @@ import { expressMiddleware } from '@as-integrations/express5';
 import type { Database } from '@ciro/db';
 import { createFormatError, createLogger, type Identity, type Logger } from '@ciro/subgraph-common';
 import { verifyApiKey } from '@ciro/tenancy';
-import express from 'express';
+import express, { type Request, type Response } from 'express';
 import { authenticateRequest } from './auth/authenticate';
 import { scopePlugin } from './auth/scope-plugin';
 import { requestIdOf, type GatewayContext } from './context';
 import { IdentityForwardingDataSource, type SubgraphRequestEvent } from './datasource';
 import { checkReadiness } from './health';
+import { restFacade } from './rest/rest-facade';
 import { maxTokensMiddleware, queryLimits } from './limits';
 import { disableApolloTelemetry, noPhoneHomePlugins } from './no-telemetry';
 import { SUPERGRAPH_PATH, resolveSubgraphUrls, type SubgraphUrls } from './subgraphs';
@@ -102,22 +103,22 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       .status(report.ready ? 200 : 503)
       .json({ status: report.ready ? 'ready' : 'unavailable', checks: report.checks, failed: report.failed });
   });
+  const buildContext = async (req: Request, res: Response): Promise<GatewayContext> => {
+    const requestId = requestIdOf(req.headers);
+    res.setHeader('x-request-id', requestId);
+    const caller = await authenticateRequest(req.headers, {
+      jwtSecret: options.jwtSecret,
+      verifyApiKey: resolveApiKey,
+    });
+    return { ...caller, requestId, logger: logger.child({ requestId, sub: caller.identity?.subject }) };
+  };
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
     maxTokensMiddleware(),
-    expressMiddleware(apollo, {
-      context: async ({ req, res }): Promise<GatewayContext> => {
-        const requestId = requestIdOf(req.headers);
-        res.setHeader('x-request-id', requestId);
-        const caller = await authenticateRequest(req.headers, {
-          jwtSecret: options.jwtSecret,
-          verifyApiKey: resolveApiKey,
-        });
-        return { ...caller, requestId, logger: logger.child({ requestId, sub: caller.identity?.subject }) };
-      },
-    }),
+    expressMiddleware(apollo, { context: ({ req, res }) => buildContext(req, res) }),
   );
+  app.use('/v1', restFacade(apollo, buildContext));
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);

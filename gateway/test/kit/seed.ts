@@ -78,8 +78,23 @@ interface LoginResult {
 
 const shortId = () => randomUUID().slice(0, 8);
 
+/**
+ * A TOTP code is accepted once (replay protection), so a second MFA login in
+ * the same 30 s would fail: the first session's access token (15 min) is reused.
+ */
 function loginThroughGateway(stack: Stack, email: string, password: string, totpSecret: string | null) {
-  return async (): Promise<string> => {
+  let session: Promise<string> | null = null;
+  return (): Promise<string> => {
+    session ??= freshLogin(stack, email, password, totpSecret).catch((error: unknown) => {
+      session = null;
+      throw error;
+    });
+    return session;
+  };
+}
+
+function freshLogin(stack: Stack, email: string, password: string, totpSecret: string | null) {
+  return (async (): Promise<string> => {
     const first = expectData(
       await gql<{ login: LoginResult }>(stack, { query: LOGIN, variables: { input: { email, password } } }),
     ).login;
@@ -96,7 +111,7 @@ function loginThroughGateway(stack: Stack, email: string, password: string, totp
     ).verifyMfa;
     if (!second.accessToken) throw new Error(`verifyMfa of ${email} failed: ${JSON.stringify(second)}`);
     return second.accessToken;
-  };
+  })();
 }
 
 async function insertUser(
