@@ -49,9 +49,14 @@ interface OperationResult {
   errors?: readonly GraphQLFormattedError[];
 }
 
+function codeOf(error: GraphQLFormattedError | undefined): string {
+  const code = error?.extensions?.code;
+  return typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR';
+}
+
 function statusOf(errors: readonly GraphQLFormattedError[]): number {
   for (const error of errors) {
-    const status = STATUS_BY_CODE[String(error.extensions?.code ?? '')];
+    const status = STATUS_BY_CODE[codeOf(error)];
     if (status) return status;
   }
   return 500;
@@ -90,13 +95,13 @@ export function restFacade(
     if (result.errors?.length) {
       const status = statusOf(result.errors);
       res.status(status).json({
-        code: String(result.errors[0]?.extensions?.code ?? 'INTERNAL_SERVER_ERROR'),
+        code: codeOf(result.errors[0]),
         message: result.errors[0]?.message ?? 'Request failed',
-        errors: result.errors.map((e) => ({ message: e.message, code: e.extensions?.code ?? null })),
+        errors: result.errors.map((e) => ({ message: e.message, code: codeOf(e) })),
       });
       return;
     }
-    const payload = (result.data?.[operation.field] ?? null) as { userErrors?: unknown[] } | null;
+    const payload = (result.data?.[operation.field] ?? null);
     const rejected = !operation.partialSuccess && (payload?.userErrors?.length ?? 0) > 0;
     // Input the caller can fix: 422 with the field-by-field problems.
     res.status(rejected ? 422 : (operation.successStatus ?? 200)).json(payload);
