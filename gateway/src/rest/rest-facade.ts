@@ -49,6 +49,11 @@ interface OperationResult {
   errors?: readonly GraphQLFormattedError[];
 }
 
+function userErrorCount(payload: unknown): number {
+  if (typeof payload !== 'object' || payload === null || !('userErrors' in payload)) return 0;
+  return Array.isArray(payload.userErrors) ? payload.userErrors.length : 0;
+}
+
 function codeOf(error: GraphQLFormattedError | undefined): string {
   const code = error?.extensions?.code;
   return typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR';
@@ -101,8 +106,8 @@ export function restFacade(
       });
       return;
     }
-    const payload = (result.data?.[operation.field] ?? null);
-    const rejected = !operation.partialSuccess && (payload?.userErrors?.length ?? 0) > 0;
+    const payload = result.data?.[operation.field] ?? null;
+    const rejected = !operation.partialSuccess && userErrorCount(payload) > 0;
     // Input the caller can fix: 422 with the field-by-field problems.
     res.status(rejected ? 422 : (operation.successStatus ?? 200)).json(payload);
   };
