@@ -29,6 +29,7 @@ const EXPECTED_TABLES = [
   'rate_set_block_rates',
   'billing_periods',
   'billing_runs',
+  'billing_run_customers',
   'invoices',
   'invoice_lines',
   'invoice_number_sequences',

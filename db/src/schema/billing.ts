@@ -168,6 +168,51 @@ export const billingRuns = pgTable(
   ],
 );
 
+export const BILLING_RUN_CUSTOMER_STATUSES = [
+  'DRAFTED',
+  'NO_READINGS',
+  'ALREADY_ISSUED',
+  'NEGATIVE_TOTAL',
+  'FAILED',
+] as const;
+
+/** One customer's outcome in a billing run (one row per child job, so a crashed run can be resumed). */
+export const billingRunCustomers = pgTable(
+  'billing_run_customers',
+  {
+    clientId: clientId(),
+    runId: uuid('run_id').notNull(),
+    customerId: uuid('customer_id').notNull(),
+    status: text('status', { enum: BILLING_RUN_CUSTOMER_STATUSES }).notNull(),
+    /** The draft written (DRAFTED) or the issued invoice left alone (ALREADY_ISSUED); no FK: a later run replaces drafts. */
+    invoiceId: uuid('invoice_id'),
+    total: money('total'),
+    expectedSlots: integer('expected_slots'),
+    presentSlots: integer('present_slots'),
+    missingForecastHours: integer('missing_forecast_hours'),
+    message: text('message'),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.clientId, t.runId, t.customerId] }),
+    foreignKey({
+      name: 'billing_run_customers_run_fk',
+      columns: [t.clientId, t.runId],
+      foreignColumns: [billingRuns.clientId, billingRuns.id],
+    }).onDelete('cascade'),
+    foreignKey({
+      name: 'billing_run_customers_customer_fk',
+      columns: [t.clientId, t.customerId],
+      foreignColumns: [customers.clientId, customers.id],
+    }),
+    check(
+      'billing_run_customers_status_check',
+      sql`status IN ('DRAFTED', 'NO_READINGS', 'ALREADY_ISSUED', 'NEGATIVE_TOTAL', 'FAILED')`,
+    ),
+    ...tenantPolicies('billing_run_customers', 'none'),
+  ],
+);
+
 export const invoices = pgTable(
   'invoices',
   {
@@ -223,6 +268,10 @@ export const invoices = pgTable(
     uniqueIndex('invoices_client_number_key')
       .on(t.clientId, t.number)
       .where(sql`number IS NOT NULL`),
+    // One live invoice per customer and period: a billing run replaces its draft, never adds a second one.
+    uniqueIndex('invoices_client_customer_period_live_key')
+      .on(t.clientId, t.customerId, t.period)
+      .where(sql`kind = 'INVOICE' AND status <> 'VOID'`),
     check('invoices_period_check', sql.raw(periodCheckSql('period'))),
     check('invoices_kind_check', sql`kind IN ('INVOICE', 'CREDIT_NOTE')`),
     check('invoices_credit_note_check', sql`(kind = 'CREDIT_NOTE') = (credit_note_of IS NOT NULL)`),
@@ -343,6 +392,8 @@ export type BillingPeriod = typeof billingPeriods.$inferSelect;
 export type NewBillingPeriod = typeof billingPeriods.$inferInsert;
 export type BillingRun = typeof billingRuns.$inferSelect;
 export type NewBillingRun = typeof billingRuns.$inferInsert;
+export type BillingRunCustomer = typeof billingRunCustomers.$inferSelect;
+export type NewBillingRunCustomer = typeof billingRunCustomers.$inferInsert;
 export type Invoice = typeof invoices.$inferSelect;
 export type NewInvoice = typeof invoices.$inferInsert;
 export type InvoiceLine = typeof invoiceLines.$inferSelect;
