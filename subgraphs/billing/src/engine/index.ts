@@ -1,6 +1,5 @@
 export * from './compute-invoice';
 export * from './decimal';
 export * from './errors';
-export * from './fractions';
 export * from './tariff-json';
 export * from './types';

@@ -2,7 +2,6 @@ import Decimal from 'decimal.js';
 import { describe, expect, it } from 'vitest';
 import { computeInvoiceDraftOrThrow } from '../compute-invoice';
 import { BillingEngineError } from '../errors';
-import { parseFraction, parseLossFactor } from '../fractions';
 import { RateCalendar, SegmentedSum, normalizeRateSets } from '../rates';
 import { tariffFromJson } from '../tariff-json';
 import type { BillingInput } from '../types';
@@ -20,39 +19,6 @@ function codeOf(fn: () => unknown): string {
 
 const run = (overrides: Partial<BillingInput>) => codeOf(() => computeInvoiceDraftOrThrow(baseInput(overrides)));
 const slot = at(SV, 2025, 9, 5, 10, 0);
-
-describe('parseFraction and parseLossFactor (BILLING.md §5 loss factor forms)', () => {
-  it.each([
-    ['2.35%', '0.0235'],
-    ['2,35%', '0.0235'],
-    [' 2.35 % ', '0.0235'],
-    ['0.0235', '0.0235'],
-    ['0,0235', '0.0235'],
-    ['1.0235', '0.0235'],
-    ['10%', '0.1'],
-    ['0', '0'],
-  ])('loss factor %s → %s', (text, fraction) => {
-    expect(parseLossFactor(text).toFixed()).toBe(fraction);
-  });
-
-  it('takes a Decimal as is, and a multiplier Decimal minus one', () => {
-    expect(parseLossFactor(new Decimal('0.018')).toFixed()).toBe('0.018');
-    expect(parseLossFactor(new Decimal('1.018')).toFixed()).toBe('0.018');
-    expect(parseFraction(new Decimal('0.05')).toFixed()).toBe('0.05');
-  });
-
-  it('reads both thousands styles', () => {
-    expect(parseFraction('1.234,5').toFixed()).toBe('1234.5');
-    expect(parseFraction('1,234.5').toFixed()).toBe('1234.5');
-  });
-
-  it('rejects text that is not a number and loss factors beyond a 2× multiplier', () => {
-    expect(() => parseFraction('dos por ciento', 'discount')).toThrow(/discount: "dos por ciento" is not a number/);
-    expect(() => parseFraction('1,2,3')).toThrow(/not a number/);
-    expect(() => parseLossFactor('2.35')).toThrow(/neither a fraction nor a multiplier/);
-    expect(() => parseLossFactor('-0.01')).toThrow(/neither a fraction nor a multiplier/);
-  });
-});
 
 describe('tariffFromJson', () => {
   const json = {
