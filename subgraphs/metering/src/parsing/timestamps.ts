@@ -57,6 +57,7 @@ export function parseClock(value: CellValue, options: { integerHours?: boolean }
     return { hour: Math.floor(minutes / 60), minute: minutes % 60 };
   }
   if (typeof value !== 'string') return null;
+  if (options.integerHours && /^\d{1,2}$/.test(value.trim())) return parseClock(Number(value.trim()), options);
   const m = CLOCK_TEXT.exec(value.trim());
   if (!m) return null;
   let hour = Number(m[1]);
