@@ -61,12 +61,14 @@ function main(argv: readonly string[]): number {
   const readings = args.get('readings') ?? [];
   if (readings.length === 0) throw new Error('Missing --readings: give at least one meter file');
   const tariffPath = one(args, 'tariff');
+  const tariffText = readOrThrow(tariffPath, 'tariff').toString('utf8');
   let tariffJson: unknown;
   try {
-    tariffJson = JSON.parse(readOrThrow(tariffPath, 'tariff').toString('utf8'));
+    tariffJson = JSON.parse(tariffText);
   } catch (error) {
     throw new Error(
       `The tariff ${tariffPath} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
     );
   }
   const forecastPath = args.get('forecasts')?.[0];
