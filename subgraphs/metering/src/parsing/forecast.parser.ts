@@ -1,105 +1,17 @@
 import { localPartsOf, type LocalDateTime } from '@ciro/subgraph-common';
 import type Decimal from 'decimal.js';
-import { findHeaderRow, refOf, textValues, type HeaderRow } from './columns';
+import { findHeaderRow, refOf } from './columns';
+import { detectForecastColumns, forecastHeaderWanted, type ForecastColumns } from './forecast-columns';
 import { cellText, isBlankRow, type Grid } from './grid';
-import type { HeaderRole } from './headers';
-import { detectDecimalSeparator } from './numbers';
 import { periodOption, type PeriodBounds } from './periods';
 import { DEFAULT_MAX_PROBLEMS_PER_CODE, problem, ProblemSink, show } from './problems';
-import {
-  detectDateOrder,
-  excelSerialToWall,
-  formatLocal,
-  parseClock,
-  parseDateText,
-  parseDateTimeText,
-} from './timestamps';
-import type {
-  CellValue,
-  Convention,
-  CustomerForecast,
-  DateOrder,
-  DecimalSeparator,
-  ForecastMapping,
-  ForecastOptions,
-  ForecastResult,
-  ProblemColumn,
-} from './types';
+import { excelSerialToWall, formatLocal, parseClock, parseDateText, parseDateTimeText } from './timestamps';
+import type { CellValue, CustomerForecast, ForecastOptions, ForecastResult, ProblemColumn } from './types';
 import { numberExample, readEnergy } from './values';
 import { loadFile, type Bytes } from './workbook';
 import { assertKnownZone, createWallResolver } from './zone';
 
 const HOUR_MS = 3_600_000;
-
-const forecastHeaderWanted = (roles: (HeaderRole | null)[]): boolean =>
-  roles.includes('CUSTOMER') &&
-  roles.some((r) => r === 'DATE' || r === 'DATETIME') &&
-  roles.some((r) => r !== null && r.startsWith('KWH'));
-
-interface ForecastColumns {
-  header: HeaderRow;
-  customer: number;
-  date: number;
-  /** Null when `date` holds date and time. */
-  hour: number | null;
-  kwh: number;
-  convention: Convention;
-  separator: DecimalSeparator;
-  order: DateOrder;
-  mapping: ForecastMapping;
-}
-
-function detectColumns(grid: Grid, header: HeaderRow): ForecastColumns | null {
-  const find = (...roles: HeaderRole[]): number => header.roles.findIndex((r) => r !== null && roles.includes(r));
-  const customer = find('CUSTOMER');
-  const hour = find('TIME');
-  const dateTime = find('DATETIME');
-  const date = hour >= 0 ? find('DATE', 'DATETIME') : dateTime >= 0 ? dateTime : find('DATE');
-  const kwh = ['KWH', 'KWH_DEL'].map((role) => header.roles.indexOf(role as HeaderRole)).find((c) => c >= 0) ?? -1;
-  if (customer < 0 || date < 0 || kwh < 0) return null;
-  const h = (c: number): string => refOf(header, c).header;
-  const reasons = [
-    header.reason,
-    `customer: "${h(customer)}"`,
-    hour >= 0 ? `date in "${h(date)}", hour in "${h(hour)}"` : `date and hour in "${h(date)}"`,
-    `kWh: "${h(kwh)}"`,
-  ];
-
-  const hinted = header.hints[hour >= 0 ? hour : date];
-  const convention: Convention = hinted ?? 'INTERVAL_START';
-  reasons.push(
-    hinted === 'INTERVAL_END' ? `hours are hour ends ("${h(hour >= 0 ? hour : date)}")` : 'hours are hour starts',
-  );
-
-  const numberTexts = [...textValues(grid, [kwh], header.r + 1)];
-  const separator =
-    numberTexts.length > 0 ? detectDecimalSeparator(numberTexts, grid.kind === 'CSV' ? undefined : ';') : null;
-  if (separator) reasons.push(separator.reason);
-  const dateTexts = [...textValues(grid, [date], header.r + 1)];
-  const order = dateTexts.length > 0 ? detectDateOrder(dateTexts) : null;
-  if (order) reasons.push(order.reason);
-
-  const mapping: ForecastMapping = {
-    customer: h(customer),
-    timestamp: hour >= 0 ? [h(date), h(hour)] : [h(date)],
-    kwh: h(kwh),
-    convention,
-    reasons,
-  };
-  if (separator) mapping.decimalSeparator = separator.separator;
-  if (order) mapping.dateOrder = order.order;
-  return {
-    header,
-    customer,
-    date,
-    hour: hour >= 0 ? hour : null,
-    kwh,
-    convention,
-    separator: separator?.separator ?? '.',
-    order: order?.order ?? 'DMY',
-    mapping,
-  };
-}
 
 type HourOutcome =
   { ok: true; hourStart: Date } | { ok: false; col: number; value: CellValue; detail: string; expected: string };
@@ -311,7 +223,7 @@ export function parseForecastWorkbook(bytes: Bytes, options: ForecastOptions): F
   const merged = new Map<string, Map<number, Entry>>();
   for (const grid of loaded.file.grids) {
     const header = findHeaderRow(grid, forecastHeaderWanted);
-    const cols = header ? detectColumns(grid, header) : null;
+    const cols = header ? detectForecastColumns(grid, header) : null;
     if (!cols) continue;
     const sheet = grid.kind === 'XLSX_SHEET' ? grid.name : null;
     const sink = new ProblemSink(

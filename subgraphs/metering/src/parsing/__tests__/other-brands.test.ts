@@ -123,6 +123,17 @@ describe('other brands: one date-time column, English headers, interval starts',
     expect(result.sources[1].firstRows[0].row).toBe(98);
   });
 
+  it('carries a serial written on the first row only down to the rows below', () => {
+    const csv = [
+      'Medidor;Fecha/Hora;kWh Del',
+      '333333;01/09/2025 00:15;1',
+      ';01/09/2025 00:30;2',
+      ';01/09/2025 00:45;3',
+    ].join('\n');
+    const source = only(parseMeterFile(Buffer.from(csv), { fileName: 'x.csv', zone: ZONE }).sources);
+    expect(source).toMatchObject({ serial: '333333', serialFrom: 'COLUMN', counts: { readings: 3 } });
+  });
+
   it('reads a Windows-1252 CSV with thousands separators', () => {
     const text = 'Fecha;Hora;Energía Entregada kWh\r\n01/09/2025;00:15;1.234,5\r\n01/09/2025;00:30;12,25\r\n';
     const source = only(

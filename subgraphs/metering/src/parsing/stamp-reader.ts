@@ -1,0 +1,138 @@
+import { localPartsOf, type LocalDateTime } from '@ciro/subgraph-common';
+import { refOf } from './columns';
+import type { StampFact } from './convention';
+import type { Grid } from './grid';
+import type { MeterColumns } from './meter-columns';
+import { excelSerialToWall, formatLocal, formatWall, parseClock, parseDateText, parseDateTimeText } from './timestamps';
+import type { CellValue, DateOrder, ProblemColumn } from './types';
+import { createWallResolver } from './zone';
+
+export type StampOutcome =
+  | { ok: true; stamp: Omit<StampFact, 'row'> }
+  | { ok: false; col: number; value: CellValue; detail: string; expected: string };
+
+const DATETIME_EXPECTED = 'a date and time like 01/09/2025 00:15, 2025-09-01T00:15 or an Excel date-time';
+const DATE_EXPECTED = 'a date like 01/09/2025 or an Excel date';
+const TIME_EXPECTED = 'a time like 00:15 (00:00 to 24:00)';
+
+/** Reads a row's timestamp cell(s) into an instant, with the file's date order and the client's zone. */
+export class StampReader {
+  private readonly cols: MeterColumns;
+  private readonly order: DateOrder;
+  private readonly columnOf: (c: number) => ProblemColumn;
+  private readonly toInstant: (wall: LocalDateTime) => Date;
+
+  constructor(
+    private readonly grid: Grid,
+    cols: MeterColumns,
+    private readonly zone: string,
+  ) {
+    this.cols = cols;
+    this.order = cols.dateOrder ?? 'DMY';
+    this.toInstant = createWallResolver(zone);
+    this.columnOf = (c) => {
+      const ref = refOf(cols.header, c);
+      return { header: ref.header, letter: ref.letter };
+    };
+  }
+
+  column(c: number): ProblemColumn {
+    return this.columnOf(c);
+  }
+
+  private fromWall(wall: LocalDateTime, col: number, value: CellValue): StampOutcome {
+    if (wall.minute % 15 !== 0) {
+      return {
+        ok: false,
+        col,
+        value,
+        detail: `${formatWall(wall)} is not on a quarter hour`,
+        expected: 'times at :00, :15, :30 or :45',
+      };
+    }
+    try {
+      return { ok: true, stamp: { instant: this.toInstant(wall), minuteOfDay: wall.hour * 60 + wall.minute } };
+    } catch (error) {
+      return {
+        ok: false,
+        col,
+        value,
+        detail: (error as Error).message,
+        expected: `a time that exists in ${this.zone}`,
+      };
+    }
+  }
+
+  private fromInstant(instant: Date, col: number, value: CellValue): StampOutcome {
+    const parts = localPartsOf(instant, this.zone);
+    if (parts.minuteOfDay % 15 !== 0 || instant.getUTCSeconds() !== 0) {
+      return {
+        ok: false,
+        col,
+        value,
+        detail: `${formatLocal(instant, this.zone)} is not on a quarter hour`,
+        expected: 'times at :00, :15, :30 or :45',
+      };
+    }
+    return { ok: true, stamp: { instant, minuteOfDay: parts.minuteOfDay } };
+  }
+
+  readStamp(r: number): StampOutcome {
+    const ts = this.cols.timestamp;
+    const { grid } = this;
+    if (ts.kind === 'DATETIME') {
+      const v = grid.cell(r, ts.col);
+      if (typeof v === 'number') {
+        const wall = excelSerialToWall(v, grid.date1904);
+        if (wall) return this.fromWall(wall, ts.col, v);
+      } else if (typeof v === 'string') {
+        const parsed = parseDateTimeText(v, this.order);
+        if (parsed && 'instant' in parsed) return this.fromInstant(parsed.instant, ts.col, v);
+        // A date without a time in a date-time column is midnight (some exports drop "00:00").
+        if (parsed)
+          return this.fromWall(
+            { ...parsed.date, hour: parsed.clock?.hour ?? 0, minute: parsed.clock?.minute ?? 0 },
+            ts.col,
+            v,
+          );
+      }
+      return {
+        ok: false,
+        col: ts.col,
+        value: v,
+        detail: v === null ? 'is blank' : 'is not a date and time',
+        expected: DATETIME_EXPECTED,
+      };
+    }
+    const dv = grid.cell(r, ts.date);
+    let date: { year: number; month: number; day: number } | null = null;
+    if (typeof dv === 'number') date = excelSerialToWall(dv, grid.date1904);
+    else if (typeof dv === 'string') {
+      const parsed = parseDateText(dv, this.order) ?? parseDateTimeText(dv, this.order);
+      date = parsed && 'year' in parsed ? parsed : parsed && 'date' in parsed ? parsed.date : null;
+    }
+    if (!date)
+      return {
+        ok: false,
+        col: ts.date,
+        value: dv,
+        detail: dv === null ? 'is blank' : 'is not a date',
+        expected: DATE_EXPECTED,
+      };
+    const tv = grid.cell(r, ts.time);
+    const clock = parseClock(tv);
+    if (!clock)
+      return {
+        ok: false,
+        col: ts.time,
+        value: tv,
+        detail: tv === null ? 'is blank' : 'is not a time',
+        expected: TIME_EXPECTED,
+      };
+    return this.fromWall(
+      { year: date.year, month: date.month, day: date.day, hour: clock.hour, minute: clock.minute },
+      ts.time,
+      tv,
+    );
+  }
+}
