@@ -33,7 +33,7 @@ async function issue(invoiceId: string, number: string): Promise<void> {
 describe('an issued invoice', () => {
   let invoiceId: string;
   beforeAll(async () => {
-    invoiceId = client.customers[0]!.invoiceId;
+    invoiceId = client.customers[0].invoiceId;
     await issue(invoiceId, `IMM-${invoiceId.slice(0, 8)}`);
   });
 
@@ -101,7 +101,7 @@ describe('an issued invoice', () => {
 
 describe('a voided invoice', () => {
   it('stays VOID: its status and void reason never change again', async () => {
-    const invoiceId = client.customers[1]!.invoiceId;
+    const invoiceId = client.customers[1].invoiceId;
     await issue(invoiceId, `IMM-${invoiceId.slice(0, 8)}`);
     await asAdmin((tx) =>
       tx
@@ -119,7 +119,7 @@ describe('a voided invoice', () => {
 
 describe('a draft invoice', () => {
   it('is edited freely and deleted with its lines', async () => {
-    const invoiceId = client.customers[2]!.invoiceId;
+    const invoiceId = client.customers[2].invoiceId;
     await asAdmin(async (tx) => {
       await tx.update(invoiceLines).set({ amount: '90.00' }).where(eq(invoiceLines.invoiceId, invoiceId));
       await tx.update(invoices).set({ subtotal: '90.00', total: '101.70' }).where(eq(invoices.id, invoiceId));

@@ -1,19 +1,37 @@
 import { buildFederatedSchema } from '@ciro/subgraph-common';
 import type { GraphQLSchema } from 'graphql';
+import { AdjustmentResolver } from './adjustments/adjustment.resolver';
 import { Client } from './clients/client.type';
+import { Customer } from './customers/customer.type';
+import { resolveInvoiceReference } from './invoices/invoice.reference';
+import { ClientBillingSummaryResolver, CustomerInvoicesResolver, InvoiceResolver } from './invoices/invoice.resolver';
+import { PaymentResolver } from './payments/payment.resolver';
+import { resolveBillingRunReference } from './runs/billing-run.reference';
+import { BillingRunResolver } from './runs/billing-run.resolver';
 import { ClientTariffsResolver, TariffResolver } from './tariffs/tariff.resolver';
 import { resolveTariffReference } from './tariffs/tariff.reference';
 
 /** Every resolver class of the billing subgraph. */
-export const billingResolvers = [TariffResolver, ClientTariffsResolver] as const;
+export const billingResolvers = [
+  TariffResolver,
+  ClientTariffsResolver,
+  BillingRunResolver,
+  InvoiceResolver,
+  CustomerInvoicesResolver,
+  ClientBillingSummaryResolver,
+  PaymentResolver,
+  AdjustmentResolver,
+] as const;
 
 export function buildBillingSchema(): Promise<GraphQLSchema> {
   return buildFederatedSchema({
     resolvers: billingResolvers,
     // Entities billing only extends are not reachable from its root fields.
-    orphanedTypes: [Client],
+    orphanedTypes: [Client, Customer],
     referenceResolvers: {
       Tariff: { __resolveReference: resolveTariffReference },
+      Invoice: { __resolveReference: resolveInvoiceReference },
+      BillingRun: { __resolveReference: resolveBillingRunReference },
     },
   });
 }

@@ -1,0 +1,187 @@
+import { sql } from 'drizzle-orm';
+import type { Tx } from '@ciro/db';
+import { BillingEngineError, computeInvoice, type DataQuality, type InvoiceDraft } from '../engine';
+import {
+  deleteDraftInvoice,
+  findLiveInvoiceForUpdate,
+  insertInvoice,
+  linkAdjustments,
+  type NewInvoiceLineRow,
+} from '../invoices/invoice.repository';
+import { loadCustomerBillingInput, type BillingScope, type CustomerToBill } from './billing-inputs.repository';
+import { putRunCustomerOutcome, type BillingRunCustomerStatus } from './billing-run.repository';
+
+export interface CustomerOutcome {
+  customerId: string;
+  customerCode: string;
+  status: BillingRunCustomerStatus;
+  invoiceId: string | null;
+  total: string | null;
+  dataQuality: DataQuality | null;
+  message: string | null;
+}
+
+/** Data quality as stored on the invoice (instants as ISO strings). */
+export function storedDataQuality(dq: DataQuality) {
+  return {
+    expectedSlots: dq.expectedSlots,
+    presentSlots: dq.presentSlots,
+    missingSlots: dq.missingSlots,
+    missingRanges: dq.missingRanges.map((r) => ({
+      meterId: r.meterId,
+      from: r.from.toISOString(),
+      to: r.to.toISOString(),
+    })),
+    ignoredReadings: dq.ignoredReadings,
+    missingForecastHours: dq.missingForecastHours,
+    missingForecastHourStarts: dq.missingForecastHourStarts.map((d) => d.toISOString()),
+    maxDemandAt: dq.maxDemandAt,
+  };
+}
+
+export type StoredDataQuality = ReturnType<typeof storedDataQuality>;
+
+export function draftLines(draft: InvoiceDraft): NewInvoiceLineRow[] {
+  return draft.lines.map((line, index) => ({
+    lineNo: index + 1,
+    kind: line.kind,
+    description: line.description,
+    quantity: line.quantity.toFixed(),
+    unit: line.unit,
+    rate: line.rate?.toFixed(6) ?? null,
+    rateSplit:
+      line.rateSplit?.map((part) => ({
+        ...(part.block === undefined ? {} : { block: part.block }),
+        rate: part.rate.toFixed(6),
+        quantity: part.quantity.toFixed(),
+        amount: part.amount.toFixed(),
+        from: part.from,
+        to: part.to,
+      })) ?? null,
+    amount: line.amount.toFixed(2),
+  }));
+}
+
+/**
+ * Bills one customer of a run, inside the caller's transaction: recomputes its draft for the period with the engine
+ * and replaces the existing DRAFT (never an issued invoice, reported ALREADY_ISSUED); a customer without any
+ * reading, or whose total would be negative, keeps no draft. Records the outcome on the run. Idempotent: the same
+ * data gives the same draft, and there is never more than one live invoice per customer and period.
+ * A plain function so a queue worker can call it per customer.
+ */
+export async function billCustomer(
+  tx: Tx,
+  scope: BillingScope,
+  customer: CustomerToBill,
+  runId: string,
+): Promise<CustomerOutcome> {
+  const outcome = await computeOutcome(tx, scope, customer, runId);
+  await putRunCustomerOutcome(tx, {
+    clientId: scope.clientId,
+    runId,
+    customerId: customer.id,
+    status: outcome.status,
+    invoiceId: outcome.invoiceId,
+    total: outcome.total,
+    expectedSlots: outcome.dataQuality?.expectedSlots ?? null,
+    presentSlots: outcome.dataQuality?.presentSlots ?? null,
+    missingForecastHours: outcome.dataQuality?.missingForecastHours ?? null,
+    message: outcome.message,
+  });
+  return outcome;
+}
+
+async function computeOutcome(
+  tx: Tx,
+  scope: BillingScope,
+  customer: CustomerToBill,
+  runId: string,
+): Promise<CustomerOutcome> {
+  const base = { customerId: customer.id, customerCode: customer.code };
+  // Two runs of the same period bill a customer one after the other.
+  await tx.execute(
+    sql`select pg_advisory_xact_lock(hashtextextended(${`billing:${scope.clientId}:${customer.id}:${scope.period}`}, 0))`,
+  );
+  const live = await findLiveInvoiceForUpdate(tx, scope.clientId, customer.id, scope.period);
+  if (live && live.status !== 'DRAFT') {
+    return {
+      ...base,
+      status: 'ALREADY_ISSUED',
+      invoiceId: live.id,
+      total: live.total,
+      dataQuality: null,
+      message: `Invoice ${live.number ?? live.id} is already ${live.status} for ${scope.period}: left unchanged`,
+    };
+  }
+  const failed = (message: string): CustomerOutcome => ({
+    ...base,
+    status: 'FAILED',
+    invoiceId: live?.id ?? null,
+    total: null,
+    dataQuality: null,
+    message,
+  });
+
+  const loaded = await loadCustomerBillingInput(tx, scope, customer);
+  if (!loaded) return failed(`Customer ${customer.code} has no tariff`);
+  let result;
+  try {
+    result = computeInvoice(loaded.input);
+  } catch (error) {
+    // Bad configuration (no rate in force, invalid factor): the draft, if any, stays as the last good one.
+    if (error instanceof BillingEngineError) return failed(error.message);
+    throw error;
+  }
+
+  if (result.status !== 'DRAFT') {
+    if (live) await deleteDraftInvoice(tx, scope.clientId, live.id);
+    if (result.status === 'NO_READINGS') {
+      return {
+        ...base,
+        status: 'NO_READINGS',
+        invoiceId: null,
+        total: null,
+        dataQuality: result.dataQuality,
+        message: `No reading in ${scope.period}: no invoice`,
+      };
+    }
+    return {
+      ...base,
+      status: 'NEGATIVE_TOTAL',
+      invoiceId: null,
+      total: result.draft.total.toFixed(2),
+      dataQuality: result.draft.dataQuality,
+      message: `Total ${result.draft.total.toFixed(2)} is negative: only a credit note may be`,
+    };
+  }
+
+  const { draft } = result;
+  if (live) await deleteDraftInvoice(tx, scope.clientId, live.id);
+  const invoice = await insertInvoice(
+    tx,
+    {
+      clientId: scope.clientId,
+      customerId: customer.id,
+      period: scope.period,
+      billingRunId: runId,
+      kind: 'INVOICE',
+      status: 'DRAFT',
+      currency: scope.currency,
+      subtotal: draft.subtotal.toFixed(2),
+      vat: draft.vat.toFixed(2),
+      total: draft.total.toFixed(2),
+      vatRate: scope.vatRate,
+      dataQuality: storedDataQuality(draft.dataQuality),
+    },
+    draftLines(draft),
+  );
+  await linkAdjustments(tx, scope.clientId, loaded.adjustmentIds, invoice.id);
+  return {
+    ...base,
+    status: 'DRAFTED',
+    invoiceId: invoice.id,
+    total: invoice.total,
+    dataQuality: draft.dataQuality,
+    message: null,
+  };
+}
