@@ -53,8 +53,8 @@ export function detectConvention(input: ConventionInput): ConventionDecision {
     let first = stamps[0];
     let last = stamps[0];
     for (const s of stamps) {
-      if (s.instant < first.instant) first = s;
-      if (s.instant > last.instant) last = s;
+      if (s.instant.getTime() < first.instant.getTime()) first = s;
+      if (s.instant.getTime() > last.instant.getTime()) last = s;
     }
     const at = (s: StampFact): string => `${formatLocal(s.instant, zone)} (row ${s.row})`;
     if (first.minuteOfDay === 0)

@@ -8,7 +8,8 @@ import type { ParseLimits, ProblemCode } from './types';
 
 export const DEFAULT_LIMITS: Required<Omit<ParseLimits, 'maxProblemsPerCode'>> = {
   maxBytes: 50 * 1024 * 1024,
-  maxUncompressedBytes: 500 * 1024 * 1024,
+  // SheetJS holds a workbook at ~20x its XML size in memory; 200 MB of XML is ~280 meter-months of 15-minute data.
+  maxUncompressedBytes: 200 * 1024 * 1024,
   maxCompressionRatio: 200,
   maxZipEntries: 10_000,
 };

@@ -176,7 +176,7 @@ export interface MeterFileResult {
 export interface ParseLimits {
   /** Default 50 MB. */
   maxBytes?: number;
-  /** Total uncompressed size of a workbook's zip entries. Default 500 MB. */
+  /** Total uncompressed size of a workbook's zip entries. Default 200 MB. */
   maxUncompressedBytes?: number;
   /** Uncompressed/compressed ratio allowed for an entry over 1 MB. Default 200. */
   maxCompressionRatio?: number;
