@@ -44,6 +44,7 @@ export function parseMeterFile(bytes: Bytes, options: MeterFileOptions): MeterFi
       period,
       override: { ...options.mapping, ...options.sheetMappings?.[grid.name] },
       serialOverride,
+      onlyGridOfFile: file.grids.length === 1,
       delimiter: file.delimiter,
       maxProblems: options.limits?.maxProblemsPerCode ?? DEFAULT_MAX_PROBLEMS_PER_CODE,
     });

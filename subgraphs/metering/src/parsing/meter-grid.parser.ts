@@ -19,6 +19,8 @@ export interface GridContext {
   override: MappingOverride;
   /** Serial chosen by the admin for this sheet or file. */
   serialOverride: string | null;
+  /** The file has no other sheet (a CSV, or a one-sheet workbook). */
+  onlyGridOfFile: boolean;
   /** CSV only. */
   delimiter?: { delimiter: string; reason: string };
   maxProblems: number;
@@ -206,6 +208,7 @@ export function parseMeterGrid(grid: Grid, ctx: GridContext): GridOutcome {
       sourceCount: groups.length,
       meta,
       serialOverride: ctx.serialOverride,
+      onlyGridOfFile: ctx.onlyGridOfFile,
       sink: group.sink,
       reasons,
     });

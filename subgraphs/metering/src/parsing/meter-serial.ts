@@ -15,6 +15,8 @@ export function resolveSerial(input: {
   sourceCount: number;
   meta: SheetMetadata;
   serialOverride: string | null;
+  /** The file holds this one sheet/table, so a serial in the file name is its meter. */
+  onlyGridOfFile: boolean;
   sink: ProblemSink;
   reasons: string[];
 }): { serial: string | null; from: SerialOrigin | null; node: string | null } {
@@ -33,7 +35,7 @@ export function resolveSerial(input: {
       from: 'METADATA',
       label: `the line "${meta.lines.find((l) => l.includes(meta.serial ?? '')) ?? ''}"`,
     });
-  const fromFile = grid.kind === 'CSV' ? serialFromFileName(grid.fileName) : null;
+  const fromFile = input.onlyGridOfFile ? serialFromFileName(grid.fileName) : null;
   if (fromFile) candidates.push({ serial: fromFile, from: 'FILE_NAME', label: `file name "${grid.fileName}"` });
   const chosen = candidates[0];
   const node = named?.node ?? meta.node;

@@ -167,7 +167,8 @@ export interface MeterSource {
 }
 
 export interface MeterFileResult {
-  format: 'XLSX' | 'XLS' | 'CSV' | null;
+  /** HTML: an HTML table saved under an .xls name; XML: an Excel 2003 XML spreadsheet. */
+  format: 'XLSX' | 'XLS' | 'CSV' | 'HTML' | 'XML' | null;
   sources: MeterSource[];
   /** Problems of the file, or of sheets that yielded no source; each source carries its own. */
   problems: Problem[];
@@ -235,7 +236,7 @@ export interface ForecastMapping {
 }
 
 export interface ForecastResult {
-  format: 'XLSX' | 'XLS' | 'CSV' | null;
+  format: MeterFileResult['format'];
   /** Sheets the forecasts were read from. */
   sheets: string[];
   mapping: ForecastMapping | null;

@@ -145,6 +145,35 @@ describe('other brands: one date-time column, English headers, interval starts',
   });
 });
 
+describe('markup saved as a spreadsheet', () => {
+  it('reads an HTML table saved as .xls with its text as written (decimal commas, day-first dates)', () => {
+    const cells = (row: string[]) => `<tr>${row.map((c) => `<td>${c}</td>`).join('')}</tr>`;
+    const rows = [['Fecha/Hora', 'kWh Del'], ...[1, 2, 3].map((q) => [`01/09/2025 00:${pad(q * 15)}`, `1,${q}5`])];
+    const html = `<html><body><table>${rows.map(cells).join('')}</table></body></html>`;
+    const result = parseMeterFile(Buffer.from(html), { fileName: 'Medidor 5614112 2025-09.xls', zone: ZONE });
+    expect(result.format).toBe('HTML');
+    const source = only(result.sources);
+    expect(source).toMatchObject({ serial: '5614112', serialFrom: 'FILE_NAME' });
+    // Gaps are measured over whole local days of the data: the rest of 1 September is missing.
+    expect(source.problems.map((p) => [p.code, p.range?.slots])).toEqual([['GAP', 93]]);
+    expect(source.mapping.decimalSeparator).toBe(',');
+    expect(source.readings.map((r) => [r.slotStart.toISOString(), r.kwh.toFixed()])).toEqual([
+      ['2025-09-01T06:00:00.000Z', '1.15'],
+      ['2025-09-01T06:15:00.000Z', '1.25'],
+      ['2025-09-01T06:30:00.000Z', '1.35'],
+    ]);
+  });
+
+  it('reads an Excel 2003 XML spreadsheet, and refuses other XML', () => {
+    const xml = `<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet"><Worksheet ss:Name="Nodo Ateos 5614086"><Table><Row><Cell><Data ss:Type="String">Fecha/Hora</Data></Cell><Cell><Data ss:Type="String">kWh Entregada</Data></Cell></Row><Row><Cell><Data ss:Type="DateTime">2025-09-01T00:15:00.000</Data></Cell><Cell><Data ss:Type="Number">1.5</Data></Cell></Row></Table></Worksheet></Workbook>`;
+    const result = parseMeterFile(Buffer.from(xml), { fileName: 'x.xml', zone: ZONE });
+    expect(result.format).toBe('XML');
+    expect(only(result.sources)).toMatchObject({ serial: '5614086', readings: [{ slotStart: SEPT_START, row: 2 }] });
+    const other = parseMeterFile(Buffer.from('<?xml version="1.0"?><factura/>'), { fileName: 'x.xml', zone: ZONE });
+    expect(other.problems.map((p) => p.code)).toEqual(['UNSUPPORTED_FORMAT']);
+  });
+});
+
 describe('mapping override', () => {
   const rows = [
     ['Col1', 'Col2', 'Col3'],
