@@ -155,13 +155,13 @@ export interface MeterSource {
     rows: number;
     readings: number;
     duplicatesCollapsed: number;
-    /** Rows not imported because of an ERROR problem. */
+    /** Rows not imported: a cell problem (a blank kWh included) or a conflicting duplicate. */
     rejected: number;
     outsidePeriod: number;
     expectedSlots: number | null;
     missingSlots: number;
   };
-  /** The first data rows as stored, aligned with `headers`. */
+  /** The first five data rows as stored (up to 30 columns), aligned with `headers`. */
   firstRows: { row: number; values: CellValue[] }[];
   problems: Problem[];
 }
