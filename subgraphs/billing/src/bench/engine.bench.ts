@@ -46,8 +46,8 @@ function main(): void {
 
   // Each customer's input is generated outside the timed section: the figure is the engine's.
   const inputFor = (i: number) => {
-    const template = customers[i % customers.length]!;
-    const profile = profiles[i % profiles.length]!;
+    const template = customers[i % customers.length];
+    const profile = profiles[i % profiles.length];
     const factor = new Decimal(0.8 + random() * 0.4).toDecimalPlaces(4);
     const meter: MeterInput = {
       id: `bench-${i}`,
