@@ -8,6 +8,7 @@ import {
   BillingRunByIdDocument,
   ClientBillingSummaryDocument,
   CreateAdjustmentDocument,
+  CreateCreditNoteDocument,
   CustomerInvoicesDocument,
   InvoiceByIdDocument,
   InvoicesDocument,
@@ -18,6 +19,7 @@ import {
   type BillingRunByIdQuery,
   type ClientBillingSummaryQuery,
   type CreateAdjustmentMutation,
+  type CreateCreditNoteMutation,
   type CustomerInvoicesQuery,
   type InvoiceByIdQuery,
   type InvoicesQuery,
@@ -218,6 +220,29 @@ describe('billing through the gateway', () => {
     ).voidInvoice;
     expect(voided.invoice).toMatchObject({ status: 'VOID', voidReason: 'Medidor equivocado', balance: '0' });
 
+    const credit = expectData(
+      await gql<CreateCreditNoteMutation>(stack, {
+        query: op(CreateCreditNoteDocument),
+        variables: { input: { invoiceId: firstInvoiceId, amount: '50.00', reason: 'Lectura corregida' } },
+        token,
+      }),
+    ).createCreditNote;
+    expect(credit.userErrors).toEqual([]);
+    expect(credit.invoice).toMatchObject({
+      kind: 'CREDIT_NOTE',
+      status: 'DRAFT',
+      creditNoteOf: firstInvoiceId,
+      total: '-56.5',
+    });
+    const issuedCredit = expectData(
+      await gql<IssueInvoicesMutation>(stack, {
+        query: op(IssueInvoicesDocument),
+        variables: { input: { invoiceIds: [credit.invoice!.id] } },
+        token,
+      }),
+    ).issueInvoices;
+    expect(issuedCredit.invoices.map((i) => i.number?.slice(-6))).toEqual(['000003']);
+
     const summary = expectData(
       await gql<ClientBillingSummaryQuery>(stack, {
         query: op(ClientBillingSummaryDocument),
@@ -225,7 +250,13 @@ describe('billing through the gateway', () => {
         token,
       }),
     ).client.billingSummary;
-    expect(summary).toMatchObject({ invoiceCount: 1, billed: detail.total, collected: '1000', overdue: '0' });
+    expect(summary).toMatchObject({
+      invoiceCount: 1,
+      billed: detail.total,
+      credited: '56.5',
+      collected: '1000',
+      overdue: '0',
+    });
 
     // The customer user reads its own invoices through the tenancy Customer entity.
     const own = expectData(
@@ -236,7 +267,10 @@ describe('billing through the gateway', () => {
       }),
     ).customer;
     expect(own.code).toBe(first.code);
-    expect(own.invoices.edges.map((e) => [e.node.id, e.node.status])).toEqual([[firstInvoiceId, 'PARTIALLY_PAID']]);
+    expect(own.invoices.edges.map((e) => [e.node.id, e.node.status, e.node.total])).toEqual([
+      [firstInvoiceId, 'PARTIALLY_PAID', detail.total],
+      [credit.invoice!.id, 'ISSUED', '-56.5'],
+    ]);
   });
 });
 
@@ -314,6 +348,12 @@ describe('billing authorization through the gateway', () => {
       ownCustomerMay: false,
     },
     {
+      name: 'createCreditNote',
+      query: op(CreateCreditNoteDocument),
+      variables: { input: { invoiceId, amount: '1.00', reason: 'x' } },
+      ownCustomerMay: false,
+    },
+    {
       name: 'createAdjustment',
       query: op(CreateAdjustmentDocument),
       variables: { input: { customerId: customerId(), period: PERIOD, description: 'x', amount: '1.00' } },
@@ -376,6 +416,7 @@ describe('billing authorization through the gateway', () => {
       'createAdjustment',
       'issueInvoices',
       'recordPayment',
+      'createCreditNote',
       'runBilling',
     ];
     expect([...byName.keys()].filter((name) => !order.includes(name))).toEqual(['voidInvoice']);

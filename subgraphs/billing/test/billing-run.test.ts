@@ -5,6 +5,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAdjustment } from '../src/adjustments/adjustment.service';
 import { computeInvoiceDraftOrThrow } from '../src/engine';
+import { createCreditNote } from '../src/invoices/credit-note.service';
 import { issueInvoices, voidInvoice } from '../src/invoices/invoice-issue.service';
 import { addDays, localDate } from '../src/invoices/invoice.mapper';
 import {
@@ -278,6 +279,39 @@ describe('issueInvoices and after', () => {
     await expect(voidInvoice(client.admin, { id: invoice.id, reason: 'again' })).rejects.toMatchObject({
       extensions: { code: 'BAD_USER_INPUT' },
     });
+  });
+});
+
+describe('credit notes', () => {
+  it('correct an issued invoice with a negative total, numbered in the same sequence; over-crediting is refused', async () => {
+    const { client } = await clientWithOneMeteredCustomer('1');
+    const draftId = (await run(client)).customers[0].invoiceId!;
+    await expect(
+      createCreditNote(client.admin, { invoiceId: draftId, amount: new Decimal('1'), reason: 'x' }),
+    ).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'invoiceId' } });
+    const [invoice] = await issueInvoices(client.admin, { invoiceIds: [draftId] });
+    const note = await createCreditNote(client.admin, {
+      invoiceId: invoice.id,
+      amount: new Decimal('100.00'),
+      reason: 'Lectura corregida',
+    });
+    expect(note).toMatchObject({ kind: 'CREDIT_NOTE', status: 'DRAFT', creditNoteOf: invoice.id, period: PERIOD });
+    expect([note.subtotal, note.vat, note.total, note.balance].map((d) => d.toFixed(2))).toEqual([
+      '-100.00',
+      '-13.00',
+      '-113.00',
+      '0.00',
+    ]);
+    expect(note.lines.map((l) => [l.kind, l.amount.toFixed(2)])).toEqual([['CREDIT', '-100.00']]);
+    await expect(
+      createCreditNote(client.admin, { invoiceId: invoice.id, amount: invoice.subtotal, reason: 'too much' }),
+    ).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'amount' } });
+    const [issuedNote] = await issueInvoices(client.admin, { invoiceIds: [note.id] });
+    expect(issuedNote.number).toBe(invoice.number!.replace(/000001$/, '000002'));
+    expect((await getInvoiceOrThrow(client.admin, invoice.id)).total.toFixed(2)).toBe(invoice.total.toFixed(2));
+    const summary = await getBillingSummary(client.admin, client.clientId, PERIOD);
+    expect([summary.billed, summary.credited].map((d) => d.toFixed(2))).toEqual([invoice.total.toFixed(2), '113.00']);
+    expect(summary.invoiceCount).toBe(1);
   });
 });
 

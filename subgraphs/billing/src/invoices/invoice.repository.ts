@@ -283,3 +283,19 @@ export async function findClientBilling(tx: Tx, clientId: string): Promise<Clien
     .where(eq(schema.clients.id, clientId));
   return row ?? null;
 }
+
+/** Σ subtotals (negative) of the credit notes, not voided, that correct an invoice. */
+export async function creditedSubtotal(tx: Tx, clientId: string, invoiceId: string): Promise<string> {
+  const [row] = await tx
+    .select({ sum: sql<string>`coalesce(sum(${inv.subtotal}), 0)::text` })
+    .from(inv)
+    .where(
+      and(
+        eq(inv.clientId, clientId),
+        eq(inv.creditNoteOf, invoiceId),
+        eq(inv.kind, 'CREDIT_NOTE'),
+        ne(inv.status, 'VOID'),
+      ),
+    );
+  return row?.sum ?? '0';
+}

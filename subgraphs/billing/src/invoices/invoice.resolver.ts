@@ -10,10 +10,12 @@ import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } fr
 import { Client } from '../clients/client.type';
 import type { BillingContext } from '../context';
 import { Customer } from '../customers/customer.type';
+import { createCreditNote } from './credit-note.service';
 import { issueInvoices, voidInvoice } from './invoice-issue.service';
 import { getBillingSummary, getInvoiceOrThrow, listCustomerInvoices, listInvoices } from './invoice.service';
 import {
   BillingSummary,
+  CreateCreditNoteInput,
   INVOICE_READ,
   Invoice,
   InvoiceConnection,
@@ -68,6 +70,19 @@ export class InvoiceResolver {
   ): Promise<InvoicePayload> {
     const caller = callerOf(context);
     return withUserErrors(async () => ({ invoice: await voidInvoice(caller, input) }), { invoice: null });
+  }
+
+  @Mutation(() => InvoicePayload, {
+    description:
+      'Creates a DRAFT credit note correcting an issued invoice (which itself never changes); issue it with issueInvoices.',
+  })
+  @Scopes('invoices:write')
+  async createCreditNote(
+    @Arg('input', () => CreateCreditNoteInput) input: CreateCreditNoteInput,
+    @Ctx() context: BillingContext,
+  ): Promise<InvoicePayload> {
+    const caller = callerOf(context);
+    return withUserErrors(async () => ({ invoice: await createCreditNote(caller, input) }), { invoice: null });
   }
 }
 

@@ -146,7 +146,6 @@ export class Invoice {
   clientId!: string;
   invoiceId!: string;
   customerId!: string;
-  creditNoteOfId!: string | null;
 
   @Field(() => String, { nullable: true, description: 'Fiscal number, e.g. "EIS-2025-000001"; null while a draft.' })
   @ReadScopes()
@@ -211,6 +210,10 @@ export class Invoice {
   @Field(() => String, { nullable: true })
   @ReadScopes()
   voidReason!: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'On a credit note: the issued invoice it corrects (an Invoice id).' })
+  @ReadScopes()
+  creditNoteOf!: string | null;
 
   @Field(() => [InvoiceLine])
   @ReadScopes()
@@ -316,4 +319,21 @@ export class InvoicePayload {
 
   @Field(() => [UserError])
   userErrors!: UserError[];
+}
+
+@InputType({
+  description:
+    'A credit note (nota de crédito) against an issued invoice: credits `amount` before VAT (VAT at the invoice rate is added), as a DRAFT to issue with issueInvoices.',
+})
+export class CreateCreditNoteInput {
+  @Field(() => ID, { description: 'The issued invoice to correct.' })
+  invoiceId!: string;
+
+  @Field(() => DecimalScalar, {
+    description: 'Subtotal credited, positive, in cents; at most what the invoice billed minus earlier credit notes.',
+  })
+  amount!: Decimal;
+
+  @Field({ description: 'Why (printed on the credit note line and kept in the audit log).' })
+  reason!: string;
 }
