@@ -5,6 +5,7 @@ import type { GatewayContext } from '../context';
 
 /** The one GraphQL operation a REST route runs, with its variables built from the request. */
 interface RouteOperation {
+  method: 'GET' | 'POST';
   query: string;
   /** The mutation/query field whose value is the route's response body. */
   field: string;
@@ -27,6 +28,7 @@ const USER_ERRORS = 'userErrors { field message code }';
 
 /** `POST /v1/clients`: onboard a client (system administrators). Body: CreateClientInput. */
 const createClient: RouteOperation = {
+  method: 'POST',
   query: `mutation RestCreateClient($input: CreateClientInput!) {
     createClient(input: $input) { client { id code name legalName timeZone currency vatRate } ${USER_ERRORS} } }`,
   field: 'createClient',
@@ -36,12 +38,45 @@ const createClient: RouteOperation = {
 
 /** `POST /v1/customers`: bulk upsert. Body: { clientId, customers: [...] } (UpsertCustomersInput). */
 const upsertCustomers: RouteOperation = {
+  method: 'POST',
   query: `mutation RestUpsertCustomers($input: UpsertCustomersInput!) {
     upsertCustomers(input: $input) { created updated unchanged metersCreated
       customers { id code name } ${USER_ERRORS} } }`,
   field: 'upsertCustomers',
   variables: (req) => ({ input: req.body as unknown }),
   partialSuccess: true,
+};
+
+/** `POST /v1/billing/run`: bill a client's period. Body: { clientId, period: "YYYY-MM" }. */
+const runBilling: RouteOperation = {
+  method: 'POST',
+  query: `mutation RestRunBilling($input: RunBillingInput!) {
+    runBilling(input: $input) { billingRun { id period status progress total
+      counts { drafted noReadings alreadyIssued negativeTotal failed } } ${USER_ERRORS} } }`,
+  field: 'runBilling',
+  variables: (req) => ({ input: req.body as unknown }),
+  successStatus: 201,
+};
+
+/** `GET /v1/customers/:id/invoices?period=YYYY-MM&status=ISSUED&first=25&after=…`: a customer's invoices. */
+const customerInvoices: RouteOperation = {
+  method: 'GET',
+  query: `query RestCustomerInvoices($id: ID!, $first: Int, $after: String, $period: YearMonth, $status: InvoiceStatus) {
+    customer(id: $id) { id code name
+      invoices(first: $first, after: $after, period: $period, status: $status) {
+        totalCount pageInfo { hasNextPage endCursor }
+        edges { node { id number kind status period currency subtotal vat total paidAmount balance issuedAt dueDate } } } } }`,
+  field: 'customer',
+  variables: (req) => {
+    const query = req.query as Record<string, string | undefined>;
+    return {
+      id: req.params.id,
+      ...(query.first ? { first: Number(query.first) } : {}),
+      ...(query.after ? { after: query.after } : {}),
+      ...(query.period ? { period: query.period } : {}),
+      ...(query.status ? { status: query.status } : {}),
+    };
+  },
 };
 
 interface OperationResult {
@@ -81,7 +116,7 @@ export function restFacade(
   router.use(express.json({ limit: '5mb' }));
 
   const route = (operation: RouteOperation) => async (req: Request, res: Response) => {
-    if (req.body === undefined || typeof req.body !== 'object' || req.body === null) {
+    if (operation.method === 'POST' && (typeof req.body !== 'object' || req.body === null)) {
       res
         .status(400)
         .json({ code: 'BAD_USER_INPUT', message: 'Send a JSON object body (content-type: application/json)' });
@@ -114,5 +149,7 @@ export function restFacade(
 
   router.post('/clients', route(createClient));
   router.post('/customers', route(upsertCustomers));
+  router.post('/billing/run', route(runBilling));
+  router.get('/customers/:id/invoices', route(customerInvoices));
   return router;
 }
