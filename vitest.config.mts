@@ -45,6 +45,7 @@ export default defineConfig({
       { find: /^@ciro\/tenancy$/, replacement: here('./subgraphs/tenancy/src/index.ts') },
       { find: /^@ciro\/metering$/, replacement: here('./subgraphs/metering/src/index.ts') },
       { find: /^@ciro\/billing$/, replacement: here('./subgraphs/billing/src/index.ts') },
+      { find: /^@ciro\/documents$/, replacement: here('./subgraphs/documents/src/index.ts') },
       { find: /^@ciro\/gateway$/, replacement: here('./gateway/src/index.ts') },
     ],
   },
