@@ -1,0 +1,35 @@
+import { createDb } from '@ciro/db';
+import { createLogger, runServiceProcess } from '@ciro/subgraph-common';
+import { readDocumentsEnv } from './env';
+import { PdfRenderer } from './pdf/pdf-renderer';
+import { startDocumentsServer } from './server';
+import { InvoiceBlobStore } from './storage/invoice-blob-store';
+
+runServiceProcess('documents subgraph', () => {
+  const env = readDocumentsEnv();
+  const logger = createLogger('documents', env.LOG_LEVEL);
+  return {
+    logger,
+    start: async () => {
+      const database = createDb({ url: env.DATABASE_URL, max: env.DATABASE_POOL_MAX });
+      const renderer = new PdfRenderer({ executablePath: env.CHROMIUM_PATH, timeoutMs: env.PDF_RENDER_TIMEOUT_MS });
+      const server = await startDocumentsServer({
+        database,
+        logger,
+        port: env.DOCUMENTS_PORT,
+        introspection: env.NODE_ENV !== 'production',
+        storage: new InvoiceBlobStore(env.AZURE_STORAGE_CONNECTION_STRING),
+        renderer,
+        settings: { jwtSecret: env.JWT_SECRET, pdfUrlTtlSeconds: env.PDF_URL_TTL_SECONDS },
+      });
+      return {
+        url: server.url,
+        close: async () => {
+          await server.stop();
+          await renderer.close();
+          await database.close();
+        },
+      };
+    },
+  };
+});
