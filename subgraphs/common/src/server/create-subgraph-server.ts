@@ -18,6 +18,8 @@ export interface SubgraphServerOptions<TContext extends RequestContext> {
   /** Answers `/readyz`: true when every dependency answers. */
   readiness?: () => Promise<boolean>;
   introspection?: boolean;
+  /** Extra HTTP routes of the subgraph (e.g. a raw upload endpoint), mounted before `/graphql`. */
+  routes?: (app: express.Express) => void;
 }
 
 export interface RunningSubgraph {
@@ -50,6 +52,7 @@ export async function createSubgraphApp<TContext extends RequestContext>(
     const ready = options.readiness ? await options.readiness().catch(() => false) : true;
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', service: options.name });
   });
+  options.routes?.(app);
   app.use(
     '/graphql',
     express.json({ limit: '2mb' }),
