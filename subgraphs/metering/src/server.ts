@@ -1,0 +1,115 @@
+import type { Database } from '@ciro/db';
+import { createLogger, listenSubgraph, type Logger, type RunningSubgraph } from '@ciro/subgraph-common';
+import { Redis } from 'ioredis';
+import type { MeteringContext, MeteringDeps, MeteringSettings } from './context';
+import { DEFAULT_MAX_UPLOAD_BYTES } from './env';
+import { createUploadEvents } from './events/upload-events';
+import { createUploadQueue } from './jobs/queue';
+import { startMeteringWorker, type RunningWorker } from './jobs/worker';
+import { buildMeteringSchema } from './schema';
+import { DEFAULT_BLOB_CONNECTION_STRING, createBlobStorage, type BlobStorage } from './storage/blob-storage';
+import { uploadRoutes } from './uploads/upload.http';
+
+export interface MeteringRedisOptions {
+  /** Default redis://127.0.0.1:6379. */
+  url?: string;
+  /** BullMQ key prefix (default `ciro`); tests use their own. */
+  queuePrefix?: string;
+}
+
+export interface MeteringServerOptions {
+  database: Database;
+  settings: Pick<MeteringSettings, 'jwtSecret'> & Partial<MeteringSettings>;
+  port: number;
+  redis?: MeteringRedisOptions;
+  /** A connection string (Azurite by default), or a ready storage. */
+  blob?: { connectionString: string } | BlobStorage;
+  logger?: Logger;
+  introspection?: boolean;
+  /** Run the parse worker in this process (default true: dev and tests). */
+  worker?: boolean | { concurrency?: number };
+}
+
+export interface RunningMetering extends RunningSubgraph {
+  deps: MeteringDeps;
+}
+
+function isBlobStorage(value: MeteringServerOptions['blob']): value is BlobStorage {
+  return typeof value === 'object' && 'getOrThrow' in value;
+}
+
+/** Starts the metering subgraph (and, unless told otherwise, its worker); used by main.ts and by tests. */
+export async function startMeteringServer(options: MeteringServerOptions): Promise<RunningMetering> {
+  const logger = options.logger ?? createLogger('metering');
+  const redisUrl = options.redis?.url ?? 'redis://127.0.0.1:6379';
+  const prefix = options.redis?.queuePrefix ?? 'ciro';
+  const blob = isBlobStorage(options.blob)
+    ? options.blob
+    : createBlobStorage({ connectionString: options.blob?.connectionString ?? DEFAULT_BLOB_CONNECTION_STRING });
+  const publisher = new Redis(redisUrl, { maxRetriesPerRequest: 3, lazyConnect: false });
+  const queue = createUploadQueue({ redisUrl, prefix });
+  const settings: MeteringSettings = {
+    jwtSecret: options.settings.jwtSecret,
+    maxUploadBytes: options.settings.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
+  };
+  const deps: MeteringDeps = {
+    database: options.database,
+    settings,
+    blob,
+    queue,
+    events: createUploadEvents(publisher),
+    logger,
+  };
+
+  let worker: RunningWorker | null = null;
+  let server: RunningSubgraph;
+  try {
+    if (options.worker !== false) {
+      worker = await startMeteringWorker({
+        redisUrl,
+        prefix,
+        concurrency: typeof options.worker === 'object' ? options.worker.concurrency : undefined,
+        deps: {
+          database: options.database,
+          blob,
+          events: deps.events,
+          logger: logger.child({ component: 'worker' }),
+          maxUploadBytes: settings.maxUploadBytes,
+        },
+      });
+    }
+    server = await listenSubgraph<MeteringContext>({
+      name: 'metering',
+      schema: await buildMeteringSchema(),
+      port: options.port,
+      jwtSecret: settings.jwtSecret,
+      logger,
+      introspection: options.introspection ?? false,
+      extendContext: (base) => ({ ...base, deps, database: options.database }),
+      routes: uploadRoutes(deps),
+      readiness: async () => {
+        await options.database.sql`select 1`;
+        await publisher.ping();
+        await blob.ping();
+        return true;
+      },
+    });
+  } catch (error) {
+    await worker?.close();
+    await queue.close();
+    publisher.disconnect();
+    throw error;
+  }
+  const running = server;
+  return {
+    url: running.url,
+    port: running.port,
+    deps,
+    async stop() {
+      await running.stop();
+      await worker?.close();
+      await queue.close();
+      publisher.disconnect();
+    },
+  };
+}

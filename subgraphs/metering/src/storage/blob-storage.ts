@@ -1,0 +1,97 @@
+import { BlobServiceClient, RestError, type ContainerClient } from '@azure/storage-blob';
+
+/**
+ * Azurite's well-known development account (published in Azure's documentation,
+ * not a secret): the default for local runs and tests.
+ */
+export const AZURITE_DEV_ACCOUNT = 'devstoreaccount1';
+export const AZURITE_DEV_KEY =
+  'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
+
+/** Connection string of an Azurite blob service on `host:port`. */
+export function azuriteConnectionString(port = 10000, host = '127.0.0.1'): string {
+  return (
+    `DefaultEndpointsProtocol=http;AccountName=${AZURITE_DEV_ACCOUNT};AccountKey=${AZURITE_DEV_KEY};` +
+    `BlobEndpoint=http://${host}:${port}/${AZURITE_DEV_ACCOUNT};`
+  );
+}
+
+export const DEFAULT_BLOB_CONNECTION_STRING = azuriteConnectionString();
+
+/** Private blob storage, one container per client, so a key can never reach another tenant's files. */
+export interface BlobStorage {
+  put(clientId: string, key: string, bytes: Uint8Array, contentType?: string): Promise<void>;
+  /** Throws BlobNotFoundError when the key does not exist. */
+  getOrThrow(clientId: string, key: string): Promise<Buffer>;
+  delete(clientId: string, key: string): Promise<void>;
+  /** Resolves when the service answers (readiness). */
+  ping(): Promise<void>;
+}
+
+export class BlobNotFoundError extends Error {
+  constructor(
+    readonly container: string,
+    readonly key: string,
+  ) {
+    super(`Blob ${key} does not exist in ${container}`);
+    this.name = 'BlobNotFoundError';
+  }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** `client-<uuid>`: container names are lowercase letters, digits and dashes (3–63). */
+export function containerNameOf(clientId: string): string {
+  const id = clientId.toLowerCase();
+  if (!UUID.test(id)) throw new Error(`clientId is not a uuid: ${JSON.stringify(clientId)}`);
+  return `client-${id}`;
+}
+
+export interface BlobStorageOptions {
+  connectionString: string;
+}
+
+/** Blob storage on Azure Blob Storage or Azurite, from a connection string. */
+export function createBlobStorage(options: BlobStorageOptions): BlobStorage {
+  const service = BlobServiceClient.fromConnectionString(options.connectionString);
+  const ensured = new Map<string, Promise<ContainerClient>>();
+
+  const container = (clientId: string): Promise<ContainerClient> => {
+    const name = containerNameOf(clientId);
+    let ready = ensured.get(name);
+    if (!ready) {
+      const client = service.getContainerClient(name);
+      // No `access` option: the container and its blobs are private.
+      ready = client.createIfNotExists().then(() => client);
+      ready.catch(() => ensured.delete(name));
+      ensured.set(name, ready);
+    }
+    return ready;
+  };
+
+  return {
+    async put(clientId, key, bytes, contentType) {
+      const blob = (await container(clientId)).getBlockBlobClient(key);
+      await blob.uploadData(bytes, {
+        blobHTTPHeaders: contentType ? { blobContentType: contentType } : undefined,
+      });
+    },
+    async getOrThrow(clientId, key) {
+      const blob = (await container(clientId)).getBlockBlobClient(key);
+      try {
+        return await blob.downloadToBuffer();
+      } catch (error) {
+        if (error instanceof RestError && error.statusCode === 404) {
+          throw new BlobNotFoundError(containerNameOf(clientId), key);
+        }
+        throw error;
+      }
+    },
+    async delete(clientId, key) {
+      await (await container(clientId)).getBlockBlobClient(key).deleteIfExists();
+    },
+    async ping() {
+      await service.getProperties();
+    },
+  };
+}
