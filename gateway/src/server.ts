@@ -15,6 +15,7 @@ import { requestIdOf, type GatewayContext } from './context';
 import { IdentityForwardingDataSource, type SubgraphRequestEvent } from './datasource';
 import { checkReadiness } from './health';
 import { restFacade } from './rest/rest-facade';
+import { meterReadingsUpload } from './rest/meter-readings-upload';
 import { maxTokensMiddleware, queryLimits } from './limits';
 import { disableApolloTelemetry, noPhoneHomePlugins } from './no-telemetry';
 import { SUPERGRAPH_PATH, resolveSubgraphUrls, type SubgraphUrls } from './subgraphs';
@@ -118,6 +119,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     maxTokensMiddleware(),
     expressMiddleware(apollo, { context: ({ req, res }) => buildContext(req, res) }),
   );
+  app.post('/v1/meter-readings/upload', meterReadingsUpload({ meteringUrl: subgraphUrls.metering, buildContext }));
   app.use('/v1', restFacade(apollo, buildContext));
 
   await new Promise<void>((resolve, reject) => {

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { printSubgraphSdl } from '@ciro/subgraph-common';
 import { buildBillingSchema } from '@ciro/billing';
+import { buildMeteringSchema } from '@ciro/metering';
 import { buildTenancySchema } from '@ciro/tenancy';
 
 /** Repository root, from gateway/src (tests) and gateway/dist (built) alike. */
@@ -33,6 +34,13 @@ export const SUBGRAPHS = [
     defaultUrl: 'http://127.0.0.1:4001/graphql',
     urlEnv: 'SUBGRAPH_TENANCY_URL',
     printSdl: async () => printSubgraphSdl(await buildTenancySchema()),
+  },
+  {
+    name: 'metering',
+    sdlPath: join(REPO_ROOT, 'subgraphs', 'metering', 'schema.graphql'),
+    defaultUrl: 'http://127.0.0.1:4002/graphql',
+    urlEnv: 'SUBGRAPH_METERING_URL',
+    printSdl: async () => printSubgraphSdl(await buildMeteringSchema()),
   },
   {
     name: 'billing',

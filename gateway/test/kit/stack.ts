@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createDb, type Database } from '@ciro/db';
 import { createLogger, type RunningSubgraph } from '@ciro/subgraph-common';
 import { startBillingServer } from '@ciro/billing';
+import { startMeteringServer } from '@ciro/metering';
 import { startTenancyServer } from '@ciro/tenancy';
 import { inject } from 'vitest';
 import { startGateway, type GatewayOptions, type RunningGateway, type SubgraphRequestEvent } from '../../src';
@@ -17,6 +18,7 @@ export interface Stack {
   subgraphRequests: SubgraphRequestEvent[];
   tenancyUrl: string;
   billingUrl: string;
+  meteringUrl: string;
   /** Stops the tenancy subgraph only (to test /readyz); stop() still cleans up the rest. */
   stopTenancy(): Promise<void>;
   stop(): Promise<void>;
@@ -46,6 +48,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const subgraphRequests: SubgraphRequestEvent[] = [];
   let tenancy: RunningSubgraph | null = null;
   let billing: RunningSubgraph | null = null;
+  let metering: RunningSubgraph | null = null;
   let gateway: RunningGateway;
   try {
     tenancy = await startTenancyServer({
@@ -60,23 +63,38 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       logger: logger.child({ service: 'billing' }),
       settings: { jwtSecret },
     });
+    metering = await startMeteringServer({
+      database,
+      port: 0,
+      logger: logger.child({ service: 'metering' }),
+      settings: { jwtSecret },
+      // Its own BullMQ prefix: jobs of this stack never reach another test file's worker.
+      redis: { url: inject('redisUrl'), queuePrefix: `test-${randomBytes(4).toString('hex')}` },
+      blob: { connectionString: inject('azuriteConnectionString') },
+    });
     gateway = await startGateway({
       port: 0,
       database,
       jwtSecret,
       production: options.production ?? false,
       logger: logger.child({ service: 'gateway' }),
-      subgraphUrls: { tenancy: tenancy.url, billing: billing.url, ...options.gateway?.subgraphUrls },
+      subgraphUrls: {
+        tenancy: tenancy.url,
+        billing: billing.url,
+        metering: metering.url,
+        ...options.gateway?.subgraphUrls,
+      },
       ...(options.gateway?.verifyApiKey ? { verifyApiKey: options.gateway.verifyApiKey } : {}),
       onSubgraphRequest: (event) => subgraphRequests.push(event),
     });
   } catch (error) {
     await tenancy?.stop();
     await billing?.stop();
+    await metering?.stop();
     await database.close();
     throw error;
   }
-  const running = { tenancy, billing, gateway };
+  const running = { tenancy, billing, metering, gateway };
   let tenancyStopped = false;
   const stopTenancy = async () => {
     if (tenancyStopped) return;
@@ -91,11 +109,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     subgraphRequests,
     tenancyUrl: tenancy.url,
     billingUrl: billing.url,
+    meteringUrl: metering.url,
     stopTenancy,
     async stop() {
       await running.gateway.stop();
       await stopTenancy();
       await running.billing.stop();
+      await running.metering.stop();
       await database.close();
     },
   };
