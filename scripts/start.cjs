@@ -99,6 +99,7 @@ async function main() {
 
   const processes = [
     { name: 'tenancy', script: 'subgraphs/tenancy/dist/main.js', port: process.env.TENANCY_PORT ?? '4001' },
+    { name: 'metering', script: 'subgraphs/metering/dist/main.js', port: process.env.METERING_PORT ?? '4002' },
     { name: 'billing', script: 'subgraphs/billing/dist/main.js', port: process.env.BILLING_PORT ?? '4003' },
     { name: 'gateway', script: 'gateway/dist/main.js', port: process.env.GATEWAY_PORT ?? '4000' },
   ];
@@ -109,6 +110,16 @@ async function main() {
   };
   process.once('SIGINT', () => stopAll(0));
   process.once('SIGTERM', () => stopAll(0));
+
+  // Blob storage for uploads: Azurite on 127.0.0.1:10000 (telemetry off, data in .data/azurite),
+  // unless AZURE_STORAGE_CONNECTION_STRING points elsewhere or one already answers there.
+  if (!process.env.AZURE_STORAGE_CONNECTION_STRING && !(await canConnect('http://127.0.0.1:10000', 10000))) {
+    const { startAzurite } = require(path.join(root, 'subgraphs/metering/dist/storage/azurite-process.js'));
+    const azurite = await startAzurite({ location: path.join(dataDir, 'azurite'), port: 10000 }).catch((error) =>
+      die(`Azurite (blob storage) did not start: ${error.message}`),
+    );
+    children.push(azurite.process);
+  }
 
   for (const entry of processes) {
     const child = spawn(process.execPath, [path.join(root, entry.script)], {
