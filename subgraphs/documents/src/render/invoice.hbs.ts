@@ -80,7 +80,7 @@ export const INVOICE_TEMPLATE = String.raw`<!doctype html>
   </section>
 </div>
 
-<h2>{{title}}</h2>
+<h2>{{t.charges}}</h2>
 <table class="lines">
   <thead><tr><th>#</th><th>{{t.concept}}</th><th class="num">{{t.quantity}}</th><th>{{t.unit}}</th><th class="num">{{t.rate}}</th><th class="num">{{t.amount}} ({{client.currency}})</th></tr></thead>
   <tbody>
