@@ -16,6 +16,7 @@ import { IdentityForwardingDataSource, type SubgraphRequestEvent } from './datas
 import { checkReadiness } from './health';
 import { restFacade } from './rest/rest-facade';
 import { meterReadingsUpload } from './rest/meter-readings-upload';
+import { invoicePdfRoute } from './rest/invoice-pdf';
 import { maxTokensMiddleware, queryLimits } from './limits';
 import { disableApolloTelemetry, noPhoneHomePlugins } from './no-telemetry';
 import { SUPERGRAPH_PATH, resolveSubgraphUrls, type SubgraphUrls } from './subgraphs';
@@ -120,6 +121,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     expressMiddleware(apollo, { context: ({ req, res }) => buildContext(req, res) }),
   );
   app.post('/v1/meter-readings/upload', meterReadingsUpload({ meteringUrl: subgraphUrls.metering, buildContext }));
+  app.get('/v1/invoices/:id/pdf', invoicePdfRoute(apollo, buildContext));
   app.use('/v1', restFacade(apollo, buildContext));
 
   await new Promise<void>((resolve, reject) => {

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { printSubgraphSdl } from '@ciro/subgraph-common';
 import { buildBillingSchema } from '@ciro/billing';
+import { buildDocumentsSchema } from '@ciro/documents';
 import { buildMeteringSchema } from '@ciro/metering';
 import { buildTenancySchema } from '@ciro/tenancy';
 
@@ -48,6 +49,13 @@ export const SUBGRAPHS = [
     defaultUrl: 'http://127.0.0.1:4003/graphql',
     urlEnv: 'SUBGRAPH_BILLING_URL',
     printSdl: async () => printSubgraphSdl(await buildBillingSchema()),
+  },
+  {
+    name: 'documents',
+    sdlPath: join(REPO_ROOT, 'subgraphs', 'documents', 'schema.graphql'),
+    defaultUrl: 'http://127.0.0.1:4004/graphql',
+    urlEnv: 'SUBGRAPH_DOCUMENTS_URL',
+    printSdl: async () => printSubgraphSdl(await buildDocumentsSchema()),
   },
 ] as const satisfies readonly SubgraphDefinition[];
 

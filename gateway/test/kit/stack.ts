@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createDb, type Database } from '@ciro/db';
 import { createLogger, type RunningSubgraph } from '@ciro/subgraph-common';
 import { startBillingServer } from '@ciro/billing';
+import { InvoiceBlobStore, PdfRenderer, startDocumentsServer } from '@ciro/documents';
 import { startMeteringServer } from '@ciro/metering';
 import { startTenancyServer } from '@ciro/tenancy';
 import { inject } from 'vitest';
@@ -19,6 +20,7 @@ export interface Stack {
   tenancyUrl: string;
   billingUrl: string;
   meteringUrl: string;
+  documentsUrl: string;
   /** Stops the tenancy subgraph only (to test /readyz); stop() still cleans up the rest. */
   stopTenancy(): Promise<void>;
   stop(): Promise<void>;
@@ -49,6 +51,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   let tenancy: RunningSubgraph | null = null;
   let billing: RunningSubgraph | null = null;
   let metering: RunningSubgraph | null = null;
+  let documents: RunningSubgraph | null = null;
+  // Chromium starts only when a test renders a PDF.
+  const renderer = new PdfRenderer({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' });
   let gateway: RunningGateway;
   try {
     tenancy = await startTenancyServer({
@@ -72,6 +77,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       redis: { url: inject('redisUrl'), queuePrefix: `test-${randomBytes(4).toString('hex')}` },
       blob: { connectionString: inject('azuriteConnectionString') },
     });
+    documents = await startDocumentsServer({
+      database,
+      port: 0,
+      logger: logger.child({ service: 'documents' }),
+      settings: { jwtSecret, pdfUrlTtlSeconds: 300 },
+      storage: new InvoiceBlobStore(inject('azuriteConnectionString')),
+      renderer,
+    });
     gateway = await startGateway({
       port: 0,
       database,
@@ -82,6 +95,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         tenancy: tenancy.url,
         billing: billing.url,
         metering: metering.url,
+        documents: documents.url,
         ...options.gateway?.subgraphUrls,
       },
       ...(options.gateway?.verifyApiKey ? { verifyApiKey: options.gateway.verifyApiKey } : {}),
@@ -91,10 +105,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     await tenancy?.stop();
     await billing?.stop();
     await metering?.stop();
+    await documents?.stop();
+    await renderer.close();
     await database.close();
     throw error;
   }
-  const running = { tenancy, billing, metering, gateway };
+  const running = { tenancy, billing, metering, documents, gateway };
   let tenancyStopped = false;
   const stopTenancy = async () => {
     if (tenancyStopped) return;
@@ -110,12 +126,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     tenancyUrl: tenancy.url,
     billingUrl: billing.url,
     meteringUrl: metering.url,
+    documentsUrl: documents.url,
     stopTenancy,
     async stop() {
       await running.gateway.stop();
       await stopTenancy();
       await running.billing.stop();
       await running.metering.stop();
+      await running.documents.stop();
+      await renderer.close();
       await database.close();
     },
   };
