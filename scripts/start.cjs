@@ -101,6 +101,8 @@ async function main() {
     { name: 'tenancy', script: 'subgraphs/tenancy/dist/main.js', port: process.env.TENANCY_PORT ?? '4001' },
     { name: 'metering', script: 'subgraphs/metering/dist/main.js', port: process.env.METERING_PORT ?? '4002' },
     { name: 'billing', script: 'subgraphs/billing/dist/main.js', port: process.env.BILLING_PORT ?? '4003' },
+    // Invoice PDFs: Debian's Chromium (CHROMIUM_PATH) and the same blob storage as uploads.
+    { name: 'documents', script: 'subgraphs/documents/dist/main.js', port: process.env.DOCUMENTS_PORT ?? '4004' },
     { name: 'gateway', script: 'gateway/dist/main.js', port: process.env.GATEWAY_PORT ?? '4000' },
   ];
   const children = [];

@@ -83,7 +83,8 @@ export class InvoiceBlobStore {
     return { stream: response.readableStreamBody, length: response.contentLength };
   }
 
-  async ping(): Promise<void> {
-    await this.service.getProperties();
+  /** Readiness: the account answers within `timeoutMs` (the SDK would otherwise retry for a long while). */
+  async ping(timeoutMs = 2000): Promise<void> {
+    await this.service.getProperties({ abortSignal: AbortSignal.timeout(timeoutMs) });
   }
 }
