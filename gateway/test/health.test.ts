@@ -22,7 +22,7 @@ describe('health endpoints', () => {
     const response = await fetch(`${stack.baseUrl}/readyz`);
     expect(await response.json()).toEqual({
       status: 'ready',
-      checks: { database: 'ok', tenancy: 'ok', metering: 'ok', billing: 'ok' },
+      checks: { database: 'ok', tenancy: 'ok', metering: 'ok', billing: 'ok', documents: 'ok' },
       failed: [],
     });
     expect(response.status).toBe(200);
@@ -35,7 +35,7 @@ describe('health endpoints', () => {
     expect(response.status).toBe(503);
     expect(await response.json()).toEqual({
       status: 'unavailable',
-      checks: { database: 'ok', tenancy: 'unavailable', metering: 'ok', billing: 'ok' },
+      checks: { database: 'ok', tenancy: 'unavailable', metering: 'ok', billing: 'ok', documents: 'ok' },
       failed: ['tenancy'],
     });
   });

@@ -14,7 +14,16 @@ import {
   type RegenerateInvoicePdfMutation,
   type RunBillingMutation,
 } from './__generated__/graphql';
-import { expectData, expectErrorCode, gql, seed, startStack, type SeededClient, type SeededLogin, type Stack } from './kit';
+import {
+  expectData,
+  expectErrorCode,
+  gql,
+  seed,
+  startStack,
+  type SeededClient,
+  type SeededLogin,
+  type Stack,
+} from './kit';
 
 const PERIOD = '2025-09';
 const op = (document: DocumentNode) => print(document);
@@ -54,12 +63,17 @@ beforeAll(async () => {
       .returning();
     await tx.insert(schema.meterAssignments).values({
       clientId: client.id,
-      meterId: meter!.id,
+      meterId: meter.id,
       customerId: first.customer.id,
       validFrom: new Date('2020-01-01T06:00:00Z'),
     });
     await tx.insert(schema.meterReadings).values(
-      constantReadings(PERIOD, '1.25').map((r) => ({ clientId: client.id, meterId: meter!.id, slotStart: r.slotStart, kwh: r.kwh })),
+      constantReadings(PERIOD, '1.25').map((r) => ({
+        clientId: client.id,
+        meterId: meter.id,
+        slotStart: r.slotStart,
+        kwh: r.kwh,
+      })),
     );
   });
   adminToken = await seeded.admin.login();
@@ -78,14 +92,18 @@ beforeAll(async () => {
     }),
   ).issueInvoices;
   expect(issued.invoices).toHaveLength(1);
-  invoiceId = issued.invoices[0]!.id;
+  invoiceId = issued.invoices[0].id;
 }, 120_000);
 afterAll(() => stack?.stop());
 
 describe('invoice PDFs through the gateway', () => {
   it('is PENDING after issuing until rendered; regenerateInvoicePdf renders it and pdfUrl downloads it', async () => {
     const before = expectData(
-      await gql<InvoicePdfQuery>(stack, { query: op(InvoicePdfDocument), variables: { id: invoiceId }, token: adminToken }),
+      await gql<InvoicePdfQuery>(stack, {
+        query: op(InvoicePdfDocument),
+        variables: { id: invoiceId },
+        token: adminToken,
+      }),
     ).invoice;
     expect(before).toMatchObject({ pdfStatus: 'PENDING', pdfUrl: null });
     const regenerated = expectData(
@@ -106,14 +124,22 @@ describe('invoice PDFs through the gateway', () => {
     ).invoice;
     const download = await fetch(own.pdfUrl!);
     expect(download.status).toBe(200);
-    expect(Buffer.from(await download.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
+    expect(
+      Buffer.from(await download.arrayBuffer())
+        .subarray(0, 5)
+        .toString(),
+    ).toBe('%PDF-');
   });
 
   it('streams the PDF from GET /v1/invoices/:id/pdf to the invoice’s own customer user', async () => {
     const response = await getPdf(invoiceId, await ownUser.login());
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('application/pdf');
-    expect(Buffer.from(await response.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
+    expect(
+      Buffer.from(await response.arrayBuffer())
+        .subarray(0, 5)
+        .toString(),
+    ).toBe('%PDF-');
   });
 
   it('gives another customer’s user FORBIDDEN on pdfUrl and 403 from the REST route', async () => {

@@ -5,13 +5,24 @@ import type { Request, RequestHandler, Response } from 'express';
 import type { GraphQLFormattedError } from 'graphql';
 import type { GatewayContext } from '../context';
 
-const STATUS_BY_CODE: Record<string, number> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, BAD_USER_INPUT: 400 };
+const STATUS_BY_CODE: Record<string, number> = {
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  BAD_USER_INPUT: 400,
+};
 
 // The same query a GraphQL client runs: billing checks the tenant for `invoice`, documents again for `pdfUrl`.
 const QUERY = `query RestInvoicePdf($id: ID!) { invoice(id: $id) { id number pdfStatus pdfError pdfUrl } }`;
 
 interface InvoicePdfData {
-  invoice: { id: string; number: string | null; pdfStatus: string; pdfError: string | null; pdfUrl: string | null } | null;
+  invoice: {
+    id: string;
+    number: string | null;
+    pdfStatus: string;
+    pdfError: string | null;
+    pdfUrl: string | null;
+  } | null;
 }
 
 function codeOf(error: GraphQLFormattedError | undefined): string {
@@ -29,7 +40,10 @@ export function invoicePdfRoute(
 ): RequestHandler {
   return async (req, res) => {
     const contextValue = await buildContext(req, res);
-    const response = await apollo.executeOperation({ query: QUERY, variables: { id: req.params.id } }, { contextValue });
+    const response = await apollo.executeOperation(
+      { query: QUERY, variables: { id: req.params.id } },
+      { contextValue },
+    );
     if (response.body.kind !== 'single') {
       res.status(500).json({ code: 'INTERNAL_SERVER_ERROR', message: 'Unexpected incremental response' });
       return;
@@ -46,7 +60,9 @@ export function invoicePdfRoute(
       return;
     }
     if (!invoice.pdfUrl) {
-      res.status(409).json({ code: 'PDF_NOT_READY', message: `The PDF is ${invoice.pdfStatus}`, reason: invoice.pdfError });
+      res
+        .status(409)
+        .json({ code: 'PDF_NOT_READY', message: `The PDF is ${invoice.pdfStatus}`, reason: invoice.pdfError });
       return;
     }
     const blob = await fetch(invoice.pdfUrl);

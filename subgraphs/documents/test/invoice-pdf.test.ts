@@ -73,10 +73,10 @@ describe('the September 2025 invoice of C-0001 as a PDF', () => {
         .innerJoin(schema.customers, eq(schema.customers.id, schema.invoices.customerId))
         .where(and(eq(schema.invoices.clientId, client.clientId), eq(schema.invoices.id, invoiceIds.get('C-0001')!))),
     );
-    expect(row!.number).toMatch(/^E.*-\d{4}-000001$/);
-    expect(text).toContain(row!.number!);
-    expect(row!.nit).toBeTruthy();
-    expect(text).toContain(row!.nit!);
+    expect(row.number).toMatch(/^E.*-\d{4}-000001$/);
+    expect(text).toContain(row.number!);
+    expect(row.nit).toBeTruthy();
+    expect(text).toContain(row.nit!);
     for (const amount of ['26,589.64', '72,158.67', '27,341.29', '13,871.28', '2,963.11', '3,087.66', '1,564.34']) {
       expect(text, amount).toContain(amount);
     }
@@ -95,14 +95,31 @@ describe('the September 2025 invoice of C-0001 as a PDF', () => {
     expect(info).toMatch(/Page size:\s+59[45]\.\d+ x 841\.\d+ pts \(A4\)/);
     expect(text).toContain(`Página 1 de ${pages}`);
     mkdirSync(ARTIFACTS, { recursive: true });
-    execFileSync('pdftoppm', ['-png', '-r', '110', '-f', '1', '-l', '1', '-singlefile', join(workDir, 'invoice.pdf'), join(ARTIFACTS, 'invoice-C-0001-2025-09-page1')]);
+    execFileSync('pdftoppm', [
+      '-png',
+      '-r',
+      '110',
+      '-f',
+      '1',
+      '-l',
+      '1',
+      '-singlefile',
+      join(workDir, 'invoice.pdf'),
+      join(ARTIFACTS, 'invoice-C-0001-2025-09-page1'),
+    ]);
     writeFileSync(join(ARTIFACTS, 'invoice-C-0001-2025-09.pdf'), pdf);
-    console.info(`invoice PDF: ${pdf.length} bytes, ${pages} page(s), rendered and stored in ${renderMs.toFixed(0)} ms`);
+    console.info(
+      `invoice PDF: ${pdf.length} bytes, ${pages} page(s), rendered and stored in ${renderMs.toFixed(0)} ms`,
+    );
   });
 
   it('records READY and the deterministic blob key; regenerating replaces the same blob', async () => {
     const before = await getInvoiceDocumentOrThrow(client.admin, globalId('C-0001'));
-    expect(before).toMatchObject({ pdfStatus: 'READY', pdfError: null, pdfBlobKey: `invoices/${invoiceIds.get('C-0001')}.pdf` });
+    expect(before).toMatchObject({
+      pdfStatus: 'READY',
+      pdfError: null,
+      pdfBlobKey: `invoices/${invoiceIds.get('C-0001')}.pdf`,
+    });
     const after = await regenerateInvoicePdf(client.admin, globalId('C-0001'), storage, renderer);
     expect(after.pdfBlobKey).toBe(before.pdfBlobKey);
     expect(after.pdfStatus).toBe('READY');
@@ -121,8 +138,12 @@ describe('the September 2025 invoice of C-0001 as a PDF', () => {
 
   it('answers NOT_FOUND to an admin for a made-up id and FORBIDDEN to a customer user (no hint it exists)', async () => {
     const forged = toGlobalId('Invoice', client.clientId, '00000000-0000-4000-8000-000000000000');
-    await expect(getInvoiceDocumentOrThrow(client.admin, forged)).rejects.toMatchObject({ extensions: { code: 'NOT_FOUND' } });
-    await expect(getInvoiceDocumentOrThrow(c0002User, forged)).rejects.toMatchObject({ extensions: { code: 'FORBIDDEN' } });
+    await expect(getInvoiceDocumentOrThrow(client.admin, forged)).rejects.toMatchObject({
+      extensions: { code: 'NOT_FOUND' },
+    });
+    await expect(getInvoiceDocumentOrThrow(c0002User, forged)).rejects.toMatchObject({
+      extensions: { code: 'FORBIDDEN' },
+    });
   });
 
   it('lets only administrators regenerate', async () => {

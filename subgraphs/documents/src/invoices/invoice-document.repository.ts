@@ -96,7 +96,9 @@ export async function loadInvoiceDocumentModel(
     .orderBy(asc(meters.serial));
   const dq = invoice.dataQuality as StoredDataQuality | null;
   const serialOf = new Map(meterRows.map((m) => [m.id, m.serial]));
-  const missingMeterIds = [...new Set((dq?.missingRanges ?? []).map((r) => r.meterId))].filter((id) => !serialOf.has(id));
+  const missingMeterIds = [...new Set((dq?.missingRanges ?? []).map((r) => r.meterId))].filter(
+    (id) => !serialOf.has(id),
+  );
   if (missingMeterIds.length > 0) {
     const extra = await tx
       .select({ id: meters.id, serial: meters.serial })
@@ -130,7 +132,7 @@ export async function loadInvoiceDocumentModel(
     meters: meterRows.map((m) => ({ serial: m.serial, node: m.node, multiplier: m.multiplier })),
     invoice: {
       number: invoice.number,
-      kind: invoice.kind as 'INVOICE' | 'CREDIT_NOTE',
+      kind: invoice.kind,
       period: invoice.period,
       issuedAt: invoice.issuedAt,
       dueDate: invoice.dueDate,

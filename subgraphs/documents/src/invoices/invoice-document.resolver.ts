@@ -2,12 +2,7 @@ import { Scopes, callerOf, withUserErrors } from '@ciro/subgraph-common';
 import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
 import type { DocumentsContext } from '../context';
 import { pdfUrlOf, regenerateInvoicePdf } from './invoice-document.service';
-import {
-  INVOICE_READ,
-  Invoice,
-  RegenerateInvoicePdfInput,
-  RegenerateInvoicePdfPayload,
-} from './invoice-document.type';
+import { INVOICE_READ, Invoice, RegenerateInvoicePdfInput, RegenerateInvoicePdfPayload } from './invoice-document.type';
 
 @Resolver(() => Invoice)
 export class InvoiceDocumentResolver {

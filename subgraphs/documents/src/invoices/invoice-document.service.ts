@@ -54,7 +54,11 @@ export async function getInvoiceDocumentOrThrow(caller: Caller, globalId: string
 }
 
 /** A fresh read-only link for a READY invoice (the caller has passed getInvoiceDocumentOrThrow). */
-export async function pdfUrlOf(invoice: Invoice, storage: InvoiceBlobStore, ttlSeconds: number): Promise<string | null> {
+export async function pdfUrlOf(
+  invoice: Invoice,
+  storage: InvoiceBlobStore,
+  ttlSeconds: number,
+): Promise<string | null> {
   if (invoice.pdfStatus !== PdfStatus.READY || !invoice.pdfBlobKey) return null;
   return storage.readUrl(invoice.clientId, invoice.pdfBlobKey, ttlSeconds);
 }

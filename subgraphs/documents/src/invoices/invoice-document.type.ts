@@ -9,7 +9,8 @@ export enum PdfStatus {
 
 registerEnumType(PdfStatus, {
   name: 'PdfStatus',
-  description: 'Where the invoice PDF is: PENDING (not rendered yet, or rendering), READY (stored), FAILED (see pdfError).',
+  description:
+    'Where the invoice PDF is: PENDING (not rendered yet, or rendering), READY (stored), FAILED (see pdfError).',
 });
 
 /** Scopes that may read an invoice; customer users are narrowed to their own customer by the service. */

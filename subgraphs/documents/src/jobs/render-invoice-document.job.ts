@@ -42,7 +42,9 @@ export async function renderInvoiceDocument(
     return { status: 'READY', blobKey: stored.key, error: null, bytes: pdf.length };
   } catch (error) {
     const message = (error instanceof Error ? error.message : String(error)).slice(0, 500);
-    await withTenant(database, tenant, (tx) => setInvoicePdf(tx, clientId, invoiceId, { status: 'FAILED', error: message }));
+    await withTenant(database, tenant, (tx) =>
+      setInvoicePdf(tx, clientId, invoiceId, { status: 'FAILED', error: message }),
+    );
     return { status: 'FAILED', blobKey: null, error: message, bytes: 0 };
   }
 }

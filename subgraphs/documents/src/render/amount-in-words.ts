@@ -53,13 +53,13 @@ function upTo999(n: number, apocope: boolean): string {
   const hundreds = Math.floor(n / 100);
   const rest = n % 100;
   const parts: string[] = [];
-  if (hundreds > 0) parts.push(HUNDREDS[hundreds]!);
+  if (hundreds > 0) parts.push(HUNDREDS[hundreds]);
   if (rest > 0) {
     let words: string;
-    if (rest < 30) words = UNITS[rest]!;
+    if (rest < 30) words = UNITS[rest];
     else {
       const unit = rest % 10;
-      words = TENS[Math.floor(rest / 10)]! + (unit > 0 ? ` Y ${UNITS[unit]!}` : '');
+      words = TENS[Math.floor(rest / 10)] + (unit > 0 ? ` Y ${UNITS[unit]}` : '');
     }
     if (apocope) words = words.replace(/VEINTIUNO$/, 'VEINTIÚN').replace(/UNO$/, 'UN');
     parts.push(words);

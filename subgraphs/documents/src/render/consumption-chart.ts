@@ -34,7 +34,12 @@ export function buildConsumptionByBlockOption(data: BlockConsumption[], color: s
         data: data.map((d) => d.kwh),
         itemStyle: { color },
         barWidth: '45%',
-        label: { show: true, position: 'top', fontSize: 10, formatter: (p: { value: number }) => format.format(p.value) },
+        label: {
+          show: true,
+          position: 'top',
+          fontSize: 10,
+          formatter: (p: { value: number }) => format.format(p.value),
+        },
       },
     ],
   };

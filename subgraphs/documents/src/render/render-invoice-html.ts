@@ -121,7 +121,10 @@ export function renderInvoiceHtml(model: InvoiceDocumentModel): string {
     vat: formatMoney(model.invoice.vat),
     vatPercent: new Decimal(model.invoice.vatRate).times(100).toFixed(),
     total: formatMoney(model.invoice.total),
-    totalInWords: amountInSpanishWords(model.invoice.total, model.client.currency === 'USD' ? 'DÓLARES' : model.client.currency),
+    totalInWords: amountInSpanishWords(
+      model.invoice.total,
+      model.client.currency === 'USD' ? 'DÓLARES' : model.client.currency,
+    ),
     chartSvg: blocks.length > 0 ? renderConsumptionChartSvg(blocks, primary, locale) : null,
     dataQuality: dq,
     missingRanges: (dq?.missingRanges ?? []).map((r) => ({

@@ -35,12 +35,28 @@ function listening(port: number): Promise<boolean> {
  * Starts Azurite's blob service on loopback (no telemetry, any API version) with its data under `location`.
  * For tests and the start script; `azuriteBin` is the package's `azurite-blob` script.
  */
-export async function startAzurite(options: { location: string; port?: number; azuriteBin?: string }): Promise<RunningAzurite> {
+export async function startAzurite(options: {
+  location: string;
+  port?: number;
+  azuriteBin?: string;
+}): Promise<RunningAzurite> {
   const port = options.port ?? (await freePort());
-  const bin = options.azuriteBin ?? join(require.resolve('azurite/package.json'), '..', 'dist', 'src', 'blob', 'main.js');
+  const bin =
+    options.azuriteBin ?? join(require.resolve('azurite/package.json'), '..', 'dist', 'src', 'blob', 'main.js');
   const child: ChildProcess = spawn(
     process.execPath,
-    [bin, '--blobHost', '127.0.0.1', '--blobPort', String(port), '--location', options.location, '--disableTelemetry', '--skipApiVersionCheck', '--silent'],
+    [
+      bin,
+      '--blobHost',
+      '127.0.0.1',
+      '--blobPort',
+      String(port),
+      '--location',
+      options.location,
+      '--disableTelemetry',
+      '--skipApiVersionCheck',
+      '--silent',
+    ],
     { stdio: 'ignore' },
   );
   const started = Date.now();

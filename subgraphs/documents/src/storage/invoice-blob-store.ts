@@ -1,8 +1,4 @@
-import {
-  BlobSASPermissions,
-  BlobServiceClient,
-  type ContainerClient,
-} from '@azure/storage-blob';
+import { BlobSASPermissions, BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
 
 /** Azurite's documented development account, on loopback (the default when AZURE_STORAGE_CONNECTION_STRING is unset). */
 export const AZURITE_DEV_CONNECTION_STRING =
@@ -76,7 +72,10 @@ export class InvoiceBlobStore {
   }
 
   /** Streams a stored blob (the gateway's download route). */
-  async download(clientId: string, key: string): Promise<{ stream: NodeJS.ReadableStream; length: number | undefined }> {
+  async download(
+    clientId: string,
+    key: string,
+  ): Promise<{ stream: NodeJS.ReadableStream; length: number | undefined }> {
     const blob = this.service.getContainerClient(InvoiceBlobStore.containerOf(clientId)).getBlobClient(key);
     const response = await blob.download();
     if (!response.readableStreamBody) throw new Error(`blob ${key} has no body`);

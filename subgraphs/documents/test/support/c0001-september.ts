@@ -85,10 +85,15 @@ export async function issueSeptemberInvoices(
       if (!customerId) continue;
       await tx
         .insert(schema.forecasts)
-        .values(f.hours.map((h) => ({ clientId: client.clientId, customerId, hourStart: h.hourStart, kwh: h.kwh.toFixed() })));
+        .values(
+          f.hours.map((h) => ({ clientId: client.clientId, customerId, hourStart: h.hourStart, kwh: h.kwh.toFixed() })),
+        );
     }
   });
-  const run = await runBilling(client.admin, { clientId: toGlobalId('Client', client.clientId, client.clientId), period: PERIOD });
+  const run = await runBilling(client.admin, {
+    clientId: toGlobalId('Client', client.clientId, client.clientId),
+    period: PERIOD,
+  });
   const issued = await issueInvoices(client.admin, { runId: run.id });
   const invoiceIds = new Map<string, string>();
   for (const outcome of run.customers) {

@@ -5,7 +5,10 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PdfRenderer } from '../pdf-renderer';
 
-const renderer = new PdfRenderer({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', timeoutMs: 20_000 });
+const renderer = new PdfRenderer({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  timeoutMs: 20_000,
+});
 afterAll(() => renderer.close());
 
 function pdfText(pdf: Buffer): string {
@@ -17,7 +20,8 @@ function pdfText(pdf: Buffer): string {
 describe('PdfRenderer', () => {
   it('renders HTML to a PDF with page numbers in the footer', async () => {
     const pdf = await renderer.renderPdf('<p>Hola PDF</p>', {
-      footerTemplate: '<div style="font-size:8pt">Página <span class="pageNumber"></span> de <span class="totalPages"></span></div>',
+      footerTemplate:
+        '<div style="font-size:8pt">Página <span class="pageNumber"></span> de <span class="totalPages"></span></div>',
     });
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
     const text = pdfText(pdf);

@@ -45,7 +45,9 @@ describe('renderInvoiceHtml', () => {
 
   it('writes "variable" with the split in a note when a line was billed at several rates', () => {
     const plain = text(renderInvoiceHtml(c0001September()));
-    expect(plain).toMatch(/Pérdidas \(2\.35 %\) Tarifas aplicadas: VALLE 3,944\.5 × 0\.158412 .* 17,235\.1759 kWh variable 2,963\.11/);
+    expect(plain).toMatch(
+      /Pérdidas \(2\.35 %\) Tarifas aplicadas: VALLE 3,944\.5 × 0\.158412 .* 17,235\.1759 kWh variable 2,963\.11/,
+    );
   });
 
   it('uses the client colours, inlines the chart as SVG and embeds no external resource', () => {
@@ -102,7 +104,9 @@ describe('renderInvoiceHtml', () => {
       ...model.dataQuality!,
       presentSlots: 2876,
       missingSlots: 4,
-      missingRanges: [{ meterSerial: '5614086', from: new Date('2025-09-10T06:00:00Z'), to: new Date('2025-09-10T07:00:00Z') }],
+      missingRanges: [
+        { meterSerial: '5614086', from: new Date('2025-09-10T06:00:00Z'), to: new Date('2025-09-10T07:00:00Z') },
+      ],
     };
     const plain = text(renderInvoiceHtml(model));
     expect(plain).toContain('Intervalos faltantes 4');
@@ -130,6 +134,6 @@ describe('formatting and chart option', () => {
     const blocks = consumptionByBlock(c0001September().lines.slice().reverse());
     expect(blocks.map((b) => b.block)).toEqual(['VALLE', 'RESTO', 'PUNTA']);
     const option = buildConsumptionByBlockOption(blocks, '#000000', 'es');
-    expect(option.series[0]!.data).toEqual([167851.1638, 421396.5075, 144164.0671]);
+    expect(option.series[0].data).toEqual([167851.1638, 421396.5075, 144164.0671]);
   });
 });
