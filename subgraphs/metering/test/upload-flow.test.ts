@@ -5,6 +5,8 @@ import { and, count, eq, gte, lt, sql } from 'drizzle-orm';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { uploadChannelOf, type UploadEvent } from '../src/events/upload-events';
+import type { MeterSource } from '../src/parsing';
+import { storeMeterReadings } from '../src/readings/store-readings';
 import {
   METER_CSV,
   METER_WORKBOOK,
@@ -15,6 +17,7 @@ import {
   getUploadOp,
   gql,
   readSample,
+  customerToken,
   seedClient,
   startMetering,
   uploadAndPreview,
@@ -406,11 +409,52 @@ describe('meter readings upload: sample files end to end', () => {
       kwh: '246.7056',
     });
 
+    const own = await customerToken(stack, eis, c1.id);
+    const mine = expectData(
+      await gql<{ _entities: { readings: { totalCount: number } }[] }>(stack, own, query, {
+        reps: [{ __typename: 'Meter', id: meterId }],
+      }),
+    );
+    expect(mine._entities[0]?.readings.totalCount).toBe(96);
+    const neighbour = await customerToken(stack, eis, eis.customers.get('C-0002')!.id);
+    expectErrorCode(await gql(stack, neighbour, query, { reps: [{ __typename: 'Meter', id: meterId }] }), 'FORBIDDEN');
+
     const stranger = await seedClient(stack, { withSampleCustomers: false });
     expectErrorCode(
       await gql(stack, await stranger.adminToken(), query, { reps: [{ __typename: 'Meter', id: meterId }] }),
       'FORBIDDEN',
     );
+  });
+
+  it('leaves nothing behind when a commit fails after the readings and rollups were written', async () => {
+    const before = await snapshot(stack.database, eis.id);
+    const meter = eis.customers.get('C-0003')!.meters[0];
+    const matched = [
+      {
+        match: 'MATCHED' as const,
+        meter: { id: meter.id, serial: meter.serial, multiplier: meter.multiplier, channel: 'DELIVERED' },
+        source: {
+          readings: [
+            { slotStart: new Date('2025-11-03T12:00:00Z'), kwh: new Decimal('12.5'), kvarh: null, row: 7 },
+            { slotStart: new Date('2025-09-03T12:00:00Z'), kwh: new Decimal('99999'), kvarh: null, row: 8 },
+          ].sort((a, b) => a.slotStart.getTime() - b.slotStart.getTime()),
+        } as unknown as MeterSource,
+      },
+    ];
+    const admin = { role: 'CLIENT_ADMIN' as const, clientId: eis.id, customerId: null, userId: null };
+    await expect(
+      withTenant(stack.database, admin, async (tx) => {
+        const summary = await storeMeterReadings(tx, {
+          clientId: eis.id,
+          uploadId: null,
+          zone: 'America/El_Salvador',
+          matched,
+        });
+        expect(summary).toMatchObject({ new: 1, replaced: 1, customers: 1 });
+        throw new Error('fault injected after the upsert and the rollups');
+      }),
+    ).rejects.toThrow('fault injected');
+    expect(await snapshot(stack.database, eis.id)).toBe(before);
   });
 
   it('published progress on uploads:<clientId> for every stage', () => {

@@ -63,10 +63,10 @@ export async function summarizeStaged(tx: Tx, clientId: string): Promise<UpsertS
  * Moves the staged readings into meter_readings: new slots are inserted, slots whose values
  * differ are replaced and take this upload as their provenance, identical ones are left alone.
  */
-export async function upsertStaged(tx: Tx, clientId: string, uploadId: string): Promise<number> {
+export async function upsertStaged(tx: Tx, clientId: string, uploadId: string | null): Promise<number> {
   const result = await tx.execute(sql`
     insert into meter_readings (client_id, meter_id, slot_start, kwh, kvarh, upload_id, updated_at)
-    select ${clientId}, s.meter_id, s.slot_start, s.kwh, s.kvarh, ${uploadId}, now()
+    select ${clientId}, s.meter_id, s.slot_start, s.kwh, s.kvarh, ${uploadId}::uuid, now()
     from staged_meter_readings s
     on conflict (client_id, meter_id, slot_start) do update
       set kwh = excluded.kwh, kvarh = excluded.kvarh, upload_id = excluded.upload_id, updated_at = excluded.updated_at

@@ -19,7 +19,7 @@ const SLOT_MS = 15 * 60_000;
  */
 export async function storeMeterReadings(
   tx: Tx,
-  input: { clientId: string; uploadId: string; zone: string; matched: readonly MatchedSource[] },
+  input: { clientId: string; uploadId: string | null; zone: string; matched: readonly MatchedSource[] },
 ): Promise<CommitSummary> {
   const sources = input.matched.filter((m) => m.match === 'MATCHED' && m.meter && m.source.readings.length > 0);
   if (sources.length === 0) return { new: 0, unchanged: 0, replaced: 0, customers: 0 };
