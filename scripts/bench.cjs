@@ -6,7 +6,11 @@ const { spawnSync } = require('node:child_process');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
-const benches = ['db/dist/bench/tenant-overhead.bench.js', 'subgraphs/billing/dist/bench/engine.bench.js'];
+const benches = [
+  'db/dist/bench/tenant-overhead.bench.js',
+  'subgraphs/billing/dist/bench/engine.bench.js',
+  'subgraphs/documents/dist/bench/pdf-throughput.bench.js',
+];
 let failed = false;
 for (const bench of benches) {
   const result = spawnSync(process.execPath, [path.join(root, bench)], {

@@ -1,4 +1,4 @@
-import type { InvoiceDocumentModel } from '../model';
+import type { InvoiceDocumentModel } from './model';
 
 /** C-0001's September 2025 invoice (BILLING.md §7) as the renderer receives it. */
 export function c0001September(overrides: Partial<InvoiceDocumentModel> = {}): InvoiceDocumentModel {

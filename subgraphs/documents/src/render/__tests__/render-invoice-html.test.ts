@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildConsumptionByBlockOption, consumptionByBlock } from '../consumption-chart';
 import { formatMoney, formatQuantity, invoiceFooterTemplate, renderInvoiceHtml } from '../render-invoice-html';
-import { c0001September } from './fixture';
+import { c0001September } from '../sample-invoice';
 
 const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
 
