@@ -7,6 +7,7 @@ import { toGlobalId } from '@ciro/subgraph-common';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedBillingClient, testDatabase, type TestClient } from '../../billing/test/support/billing-kit';
+import { dailyMaxDemand } from '../src/invoices/invoice-document.repository';
 import { renderInvoiceDocument } from '../src/jobs/render-invoice-document.job';
 import { getInvoiceDocumentOrThrow, pdfUrlOf, regenerateInvoicePdf } from '../src/invoices/invoice-document.service';
 import { PdfRenderer } from '../src/pdf/pdf-renderer';
@@ -111,6 +112,16 @@ describe('the September 2025 invoice of C-0001 as a PDF', () => {
     console.info(
       `invoice PDF: ${pdf.length} bytes, ${pages} page(s), rendered and stored in ${renderMs.toFixed(0)} ms`,
     );
+  });
+
+  it('draws the daily maximum demand curve from the readings: 30 days, peaking at the DEMAND line on 8 September', async () => {
+    const days = await client.system((tx) =>
+      dailyMaxDemand(tx, client.clientId, c0001User.identity.customerId!, '2025-09', 'America/El_Salvador'),
+    );
+    expect(days).toHaveLength(30);
+    const peak = days.reduce((a, b) => (b.maxKw > a.maxKw ? b : a));
+    expect(peak).toEqual({ day: '2025-09-08', maxKw: 1404.6864 });
+    expect(text).toContain('Demanda máxima diaria (kW)');
   });
 
   it('records READY and the deterministic blob key; regenerating replaces the same blob', async () => {

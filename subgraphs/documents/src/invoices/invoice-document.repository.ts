@@ -1,5 +1,5 @@
 import { clients, customers, invoiceLines, invoices, meterAssignments, meters, type Tx } from '@ciro/db';
-import { and, asc, eq, inArray, isNull, lt, or, gt } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Branding, InvoiceDocumentModel } from '../render/model';
 
 export interface InvoicePdfRow {
@@ -106,6 +106,10 @@ export async function loadInvoiceDocumentModel(
       .where(and(eq(meters.clientId, clientId), inArray(meters.id, missingMeterIds)));
     for (const m of extra) serialOf.set(m.id, m.serial);
   }
+  const dailyDemand =
+    invoice.kind === 'INVOICE'
+      ? await dailyMaxDemand(tx, clientId, invoice.customerId, invoice.period, client.timeZone)
+      : [];
   const branding = client.branding as Branding;
   return {
     locale: customer.locale === 'en' ? 'en' : 'es',
@@ -157,6 +161,7 @@ export async function loadInvoiceDocumentModel(
       })),
       amount: line.amount,
     })),
+    dailyDemand,
     dataQuality: dq
       ? {
           expectedSlots: dq.expectedSlots,
@@ -178,4 +183,34 @@ export async function loadInvoiceDocumentModel(
 function periodRange(period: string): { from: Date; to: Date } {
   const [y, m] = period.split('-').map(Number) as [number, number];
   return { from: new Date(Date.UTC(y, m - 1, 0)), to: new Date(Date.UTC(y, m, 2)) };
+}
+
+/**
+ * Maximum demand of each local day: kW(slot) = Σ over the customer's meters (inside their assignment) of
+ * kWh × multiplier × 4 (BILLING.md §2), maximum per day of the slot's start in the client zone.
+ */
+export async function dailyMaxDemand(
+  tx: Tx,
+  clientId: string,
+  customerId: string,
+  period: string,
+  zone: string,
+): Promise<{ day: string; maxKw: number }[]> {
+  const rows = await tx.execute<{ day: string; max_kw: string }>(sql`
+    with bounds as (
+      select (${period} || '-01')::timestamp at time zone ${zone} as from_at,
+             ((${period} || '-01')::date + interval '1 month')::timestamp at time zone ${zone} as to_at
+    ), slots as (
+      select r.slot_start, sum(r.kwh * m.multiplier) * 4 as kw
+      from meter_readings r
+      join meter_assignments a on a.client_id = r.client_id and a.meter_id = r.meter_id and a.customer_id = ${customerId}
+        and r.slot_start >= a.valid_from and (a.valid_to is null or r.slot_start < a.valid_to)
+      join meters m on m.client_id = r.client_id and m.id = r.meter_id
+      cross join bounds b
+      where r.client_id = ${clientId} and r.slot_start >= b.from_at and r.slot_start < b.to_at
+      group by r.slot_start
+    )
+    select to_char(slot_start at time zone ${zone}, 'YYYY-MM-DD') as day, max(kw)::text as max_kw
+    from slots group by 1 order by 1`);
+  return [...rows].map((r) => ({ day: r.day, maxKw: Number(r.max_kw) }));
 }

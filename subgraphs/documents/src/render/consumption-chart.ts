@@ -55,3 +55,34 @@ export function renderConsumptionChartSvg(data: BlockConsumption[], color: strin
     chart.dispose();
   }
 }
+
+/** ECharts option for the daily maximum demand curve (kW per local day). */
+export function buildDailyDemandOption(data: { day: string; maxKw: number }[], color: string, locale: string) {
+  const format = new Intl.NumberFormat(locale === 'en' ? 'en-US' : 'es-SV', { maximumFractionDigits: 0 });
+  return {
+    animation: false,
+    grid: { left: 70, right: 20, top: 16, bottom: 30 },
+    xAxis: { type: 'category', data: data.map((d) => d.day.slice(8, 10)), axisLabel: { fontSize: 9 } },
+    yAxis: { type: 'value', axisLabel: { fontSize: 10, formatter: (v: number) => format.format(v) } },
+    series: [
+      {
+        type: 'line',
+        data: data.map((d) => Number(d.maxKw.toFixed(1))),
+        itemStyle: { color },
+        lineStyle: { color, width: 2 },
+        symbolSize: 4,
+        areaStyle: { color, opacity: 0.08 },
+      },
+    ],
+  };
+}
+
+export function renderDailyDemandSvg(data: { day: string; maxKw: number }[], color: string, locale: string): string {
+  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: 520, height: 180 });
+  try {
+    chart.setOption(buildDailyDemandOption(data, color, locale) as echarts.EChartsOption);
+    return chart.renderToSVGString();
+  } finally {
+    chart.dispose();
+  }
+}

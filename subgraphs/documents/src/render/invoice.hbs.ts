@@ -113,6 +113,13 @@ export const INVOICE_TEMPLATE = String.raw`<!doctype html>
 </div>
 {{/if}}
 
+{{#if demandSvg}}
+<div class="keep chart">
+  <h2>{{t.dailyDemand}}</h2>
+  {{{demandSvg}}}
+</div>
+{{/if}}
+
 {{#if dataQuality}}
 <div class="keep">
   <h2>{{t.dataQuality}}</h2>

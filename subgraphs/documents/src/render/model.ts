@@ -43,6 +43,8 @@ export interface InvoiceDocumentModel {
     rateSplit: { block: string | null; rate: string; quantity: string; from: string; to: string }[];
     amount: string;
   }[];
+  /** Maximum demand (kW) of each local day of the period, from the readings; empty when not loaded. */
+  dailyDemand: { day: string; maxKw: number }[];
   dataQuality: {
     expectedSlots: number;
     presentSlots: number;

@@ -1,7 +1,7 @@
 import Decimal from 'decimal.js';
 import Handlebars from 'handlebars';
 import { amountInSpanishWords } from './amount-in-words';
-import { consumptionByBlock, renderConsumptionChartSvg } from './consumption-chart';
+import { consumptionByBlock, renderConsumptionChartSvg, renderDailyDemandSvg } from './consumption-chart';
 import { LINE_NAMES_EN, STRINGS } from './i18n';
 import { INVOICE_TEMPLATE } from './invoice.hbs';
 import type { Branding, InvoiceDocumentModel } from './model';
@@ -126,6 +126,7 @@ export function renderInvoiceHtml(model: InvoiceDocumentModel): string {
       model.client.currency === 'USD' ? 'DÓLARES' : model.client.currency,
     ),
     chartSvg: blocks.length > 0 ? renderConsumptionChartSvg(blocks, primary, locale) : null,
+    demandSvg: model.dailyDemand.length > 0 ? renderDailyDemandSvg(model.dailyDemand, primary, locale) : null,
     dataQuality: dq,
     missingRanges: (dq?.missingRanges ?? []).map((r) => ({
       meterSerial: r.meterSerial,

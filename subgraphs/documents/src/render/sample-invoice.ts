@@ -51,6 +51,10 @@ export function c0001September(overrides: Partial<InvoiceDocumentModel> = {}): I
       line(6, 'FTPMS', 'Cargo FTPMS', '733411.7384', 'kWh', '0.004210', '3087.66'),
       line(7, 'DEVIATION', 'Cargo por desvío (tolerancia 10 %)', '10831.8648', 'kWh', '0.144420', '1564.34'),
     ],
+    dailyDemand: Array.from({ length: 30 }, (_, i) => ({
+      day: `2025-09-${String(i + 1).padStart(2, '0')}`,
+      maxKw: i === 7 ? 1404.6864 : 1100 + ((i * 37) % 200),
+    })),
     dataQuality: {
       expectedSlots: 2880,
       presentSlots: 2880,

@@ -38,6 +38,7 @@ describe('renderInvoiceHtml', () => {
       'Horas sin pronóstico 0',
       'Valores estimados ninguno',
       'Instrucciones de pago',
+      'Demanda máxima diaria (kW)',
     ]) {
       expect(plain, expected).toContain(expected);
     }
