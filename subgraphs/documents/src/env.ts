@@ -8,6 +8,7 @@ export const documentsEnvSchema = subgraphEnvSchema.extend({
   AZURE_STORAGE_CONNECTION_STRING: z.string().min(1).default(AZURITE_DEV_CONNECTION_STRING),
   CHROMIUM_PATH: z.string().min(1).default(DEFAULT_CHROMIUM_PATH),
   PDF_RENDER_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+  PDF_CONCURRENCY: z.coerce.number().int().positive().max(16).default(2),
   PDF_URL_TTL_SECONDS: z.coerce.number().int().positive().max(3600).default(900),
 });
 

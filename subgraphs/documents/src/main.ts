@@ -12,7 +12,11 @@ runServiceProcess('documents subgraph', () => {
     logger,
     start: async () => {
       const database = createDb({ url: env.DATABASE_URL, max: env.DATABASE_POOL_MAX });
-      const renderer = new PdfRenderer({ executablePath: env.CHROMIUM_PATH, timeoutMs: env.PDF_RENDER_TIMEOUT_MS });
+      const renderer = new PdfRenderer({
+        executablePath: env.CHROMIUM_PATH,
+        timeoutMs: env.PDF_RENDER_TIMEOUT_MS,
+        concurrency: env.PDF_CONCURRENCY,
+      });
       const server = await startDocumentsServer({
         database,
         logger,

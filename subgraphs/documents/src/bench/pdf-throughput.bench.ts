@@ -31,7 +31,7 @@ function treeRssMb(): number {
 }
 
 async function main(): Promise<void> {
-  const renderer = new PdfRenderer({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' });
+  const renderer = new PdfRenderer({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', concurrency });
   await renderer.renderPdf('<p>warm-up</p>');
   const samples: number[] = [];
   let next = 0;

@@ -5,6 +5,8 @@ export interface PdfRendererOptions {
   executablePath?: string;
   /** Per job: page creation, content, PDF. */
   timeoutMs?: number;
+  /** Pages rendering at once; further jobs wait their turn (default 2, one per core of the reference machine). */
+  concurrency?: number;
 }
 
 export interface PdfOptions {
@@ -35,12 +37,18 @@ export class PdfRenderer {
   private browser: Promise<Browser> | null = null;
   private readonly executablePath: string;
   private readonly timeoutMs: number;
+  private readonly concurrency: number;
+  private running = 0;
+  /** Most jobs ever rendering at once (tests and diagnostics). */
+  peakRunning = 0;
+  private readonly waiting: (() => void)[] = [];
   /** How many times a browser was launched (1 unless one crashed). */
   launches = 0;
 
   constructor(options: PdfRendererOptions = {}) {
     this.executablePath = options.executablePath ?? DEFAULT_CHROMIUM_PATH;
     this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.concurrency = Math.max(1, options.concurrency ?? 2);
   }
 
   private browserOrLaunch(): Promise<Browser> {
@@ -69,7 +77,22 @@ export class PdfRenderer {
     return this.browserOrLaunch();
   }
 
+  /** Renders one HTML document to PDF; at most `concurrency` at a time. */
   async renderPdf(html: string, options: PdfOptions = {}): Promise<Buffer> {
+    // A finishing job hands its slot straight to the next waiter, so a newcomer can never overtake it.
+    if (this.running >= this.concurrency) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.running += 1;
+    this.peakRunning = Math.max(this.peakRunning, this.running);
+    try {
+      return await this.renderOne(html, options);
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.running -= 1;
+    }
+  }
+
+  private async renderOne(html: string, options: PdfOptions): Promise<Buffer> {
     const browser = await this.browserOrLaunch();
     const context = await browser.newContext({ javaScriptEnabled: false, offline: true });
     const timer = setTimeout(() => void context.close().catch(() => undefined), this.timeoutMs);

@@ -35,6 +35,18 @@ describe('PdfRenderer', () => {
     expect(renderer.launches - before).toBeLessThanOrEqual(1);
   });
 
+  it('renders at most `concurrency` pages at once; the rest wait their turn', async () => {
+    const one = new PdfRenderer({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', concurrency: 1 });
+    try {
+      const pdfs = await Promise.all([1, 2, 3].map((n) => one.renderPdf(`<p>queued ${n}</p>`)));
+      expect(pdfs.map((pdf) => pdfText(pdf).trim())).toEqual(['queued 1', 'queued 2', 'queued 3']);
+      expect(one.peakRunning).toBe(1);
+      expect(one.launches).toBe(1);
+    } finally {
+      await one.close();
+    }
+  });
+
   it('blocks every request the page makes: a remote image never loads', async () => {
     const requests: string[] = [];
     const server = await import('node:http').then(({ createServer }) =>
