@@ -232,6 +232,7 @@ export const UPLOAD_FIELDS = /* GraphQL */ `
       match
       meter { id }
       customers { code customer { id } }
+      mappingOrigin
       mapping { timestamp consumption kvarh convention columnsConfidence conventionConfidence }
       counts { rows readings rejected missingSlots expectedSlots }
       firstReadings { row slotStart kwh }
@@ -268,6 +269,7 @@ export interface UploadView {
       match: string;
       meter: { id: string } | null;
       customers: { code: string; customer: { id: string } }[];
+      mappingOrigin: string;
       mapping: { timestamp: string[]; consumption: string; kvarh: string | null; convention: string };
       counts: { rows: number; readings: number; rejected: number; missingSlots: number; expectedSlots: number | null };
       firstReadings: { row: number; slotStart: string; kwh: string }[];

@@ -432,7 +432,13 @@ describe('meter readings upload: sample files end to end', () => {
     const matched = [
       {
         match: 'MATCHED' as const,
-        meter: { id: meter.id, serial: meter.serial, multiplier: meter.multiplier, channel: 'DELIVERED' },
+        meter: {
+          id: meter.id,
+          serial: meter.serial,
+          multiplier: meter.multiplier,
+          channel: 'DELIVERED',
+          columnMapping: null,
+        },
         source: {
           readings: [
             { slotStart: new Date('2025-11-03T12:00:00Z'), kwh: new Decimal('12.5'), kvarh: null, row: 7 },
@@ -484,5 +490,38 @@ describe('meter readings upload: sample files end to end', () => {
       (tx) => tx.select({ n: count() }).from(schema.uploads).where(eq(schema.uploads.clientId, eis.id)),
     );
     expect(seen[0]?.n).toBe(0);
+  });
+
+  it('remembers a mapping confirmed by a commit for the meter’s next files', async () => {
+    const csv = readSample(`meters/${METER_CSV}`);
+    const first = await uploadAndPreview(stack, token, {
+      clientId: eis.globalId,
+      fileName: 'recordar.csv',
+      bytes: Buffer.concat([csv, Buffer.from('\r\n')]),
+    });
+    expect(first.preview?.sources[0]).toMatchObject({ mappingOrigin: 'DETECTED', mapping: { kvarh: 'kVARh Del' } });
+    const remapped = expectData(
+      await gql<{ setUploadMapping: { userErrors: unknown[] } }>(
+        stack,
+        token,
+        `mutation($input: SetUploadMappingInput!) { setUploadMapping(input: $input) { userErrors { message } } }`,
+        { input: { id: first.id, sheetMappings: [{ sheet: 'recordar.csv', mapping: { kvarh: null } }] } },
+      ),
+    ).setUploadMapping;
+    expect(remapped.userErrors).toEqual([]);
+    const overridden = await waitForUpload(stack, token, first.id);
+    expect(overridden.preview?.sources[0]).toMatchObject({ mappingOrigin: 'OVERRIDE', mapping: { kvarh: null } });
+    expect(expectData(await commitUploadOp(stack, token, first.id)).commitUpload.userErrors).toEqual([]);
+
+    const next = await uploadAndPreview(stack, token, {
+      clientId: eis.globalId,
+      fileName: 'siguiente.csv',
+      bytes: Buffer.concat([csv, Buffer.from('\r\n\r\n')]),
+    });
+    expect(next.preview?.sources[0]).toMatchObject({
+      serial: '5614112',
+      mappingOrigin: 'REMEMBERED',
+      mapping: { kvarh: null, consumption: 'kWh Del' },
+    });
   });
 });

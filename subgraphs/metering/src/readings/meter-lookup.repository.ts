@@ -1,11 +1,14 @@
 import { schema, type Tx } from '@ciro/db';
 import { and, asc, eq, inArray, ne } from 'drizzle-orm';
+import type { MappingOverride } from '../parsing';
 
 export interface MeterInfo {
   id: string;
   serial: string;
   multiplier: string;
   channel: string;
+  /** The column mapping an admin confirmed for this meter's files, reused on its next uploads. */
+  columnMapping: MappingOverride | null;
 }
 
 export interface AssignmentInfo {
@@ -32,10 +35,25 @@ export async function listClientMeters(tx: Tx, clientId: string): Promise<MeterI
       serial: schema.meters.serial,
       multiplier: schema.meters.multiplier,
       channel: schema.meters.consumptionChannel,
+      columnMapping: schema.meters.columnMapping,
     })
     .from(schema.meters)
     .where(eq(schema.meters.clientId, clientId))
-    .orderBy(asc(schema.meters.serial));
+    .orderBy(asc(schema.meters.serial))
+    .then((rows) => rows.map((r) => ({ ...r, columnMapping: (r.columnMapping as MappingOverride | null) ?? null })));
+}
+
+/** Remembers the mapping an admin confirmed (by committing an upload with it) for the meter's next files. */
+export async function rememberColumnMapping(
+  tx: Tx,
+  clientId: string,
+  meterId: string,
+  mapping: MappingOverride,
+): Promise<void> {
+  await tx
+    .update(schema.meters)
+    .set({ columnMapping: { ...mapping }, updatedAt: new Date() })
+    .where(and(eq(schema.meters.clientId, clientId), eq(schema.meters.id, meterId)));
 }
 
 export async function listMeterAssignments(tx: Tx, clientId: string, meterIds: string[]): Promise<AssignmentInfo[]> {

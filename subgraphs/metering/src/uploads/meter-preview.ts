@@ -135,7 +135,14 @@ function customersOf(
   return [...seen.values()];
 }
 
-function storedSource(m: MatchedSource, all: readonly MatchedSource[], ctx: MatchContext): StoredSource {
+export type MappingOrigin = 'DETECTED' | 'OVERRIDE' | 'REMEMBERED';
+
+function storedSource(
+  m: MatchedSource,
+  all: readonly MatchedSource[],
+  ctx: MatchContext,
+  origin: MappingOrigin,
+): StoredSource {
   const s = m.source;
   const problems = s.problems.map(storedProblem);
   const extra = matchProblem(m, all);
@@ -166,6 +173,7 @@ function storedSource(m: MatchedSource, all: readonly MatchedSource[], ctx: Matc
     headerRow: s.headerRow,
     headers: s.headers,
     metadata: s.metadata,
+    mappingOrigin: origin,
     mapping: {
       timestamp: mapping.timestamp,
       consumption: mapping.consumption,
@@ -224,9 +232,13 @@ export function blockersOf(preview: Pick<StoredPreview, 'sources' | 'problems' |
 }
 
 /** The preview stored on the upload: per source the matched meter and customers, mapping, first rows, counts, problems. */
-export function buildMeterPreview(result: MeterFileResult, ctx: MatchContext): StoredPreview {
+export function buildMeterPreview(
+  result: MeterFileResult,
+  ctx: MatchContext,
+  originOf: (source: MeterSource) => MappingOrigin = () => 'DETECTED',
+): StoredPreview {
   const matched = matchSources(result, ctx);
-  const sources = matched.map((m) => storedSource(m, matched, ctx));
+  const sources = matched.map((m) => storedSource(m, matched, ctx, originOf(m.source)));
   const problems = result.problems.map(storedProblem);
   const all = [...problems, ...sources.flatMap((s) => s.problems)];
   const { errors, warnings } = countBySeverity(all);

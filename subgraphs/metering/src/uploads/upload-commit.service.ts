@@ -3,11 +3,11 @@ import { BadUserInputError, NotFoundError, tenantContextFor } from '@ciro/subgra
 import type { Caller } from '../caller';
 import type { MeteringDeps } from '../context';
 import { storeForecasts } from '../forecasts/forecast-store.repository';
-import { findClientTimeZone } from '../readings/meter-lookup.repository';
+import { findClientTimeZone, rememberColumnMapping } from '../readings/meter-lookup.repository';
 import { storeMeterReadings } from '../readings/store-readings';
 import { parseStateOf, toUpload } from './upload.mapper';
 import type { CommitSummary, StoredPreview, StoredStats } from './upload.model';
-import { parseStoredUpload, type ParsedUpload } from './upload-parsing';
+import { parseStoredUpload, sourceKeyOf, type ParsedUpload } from './upload-parsing';
 import { findUpload, lockUpload, updateUploadRow } from './upload.repository';
 import { publishStatus, uploadIdsOrThrow } from './upload.service';
 import type { Upload } from './upload.type';
@@ -26,7 +26,14 @@ async function storeParsed(
     const counts = await storeForecasts(tx, scope.clientId, scope.uploadId, forecasts);
     return { ...counts, customers: new Set(forecasts.map((f) => f.customerId)).size };
   }
-  return storeMeterReadings(tx, { ...scope, matched: parsed.matched });
+  const summary = await storeMeterReadings(tx, { ...scope, matched: parsed.matched });
+  // Committing confirms the admin's mapping: the meter's next files are read the same way.
+  for (const m of parsed.matched) {
+    const mapping = parsed.explicitMappings[sourceKeyOf(m.source)];
+    if (m.match === 'MATCHED' && m.meter && mapping)
+      await rememberColumnMapping(tx, scope.clientId, m.meter.id, mapping);
+  }
+  return summary;
 }
 
 /**

@@ -3,7 +3,9 @@ import {
   parseForecastWorkbook,
   parseMeterFile,
   type ForecastResult,
+  type MappingOverride,
   type MeterFileResult,
+  type MeterSource,
   type Problem,
 } from '../parsing';
 import {
@@ -25,7 +27,14 @@ export interface ParseDeps {
 }
 
 export type ParsedUpload =
-  | { kind: 'METER_READINGS'; preview: StoredPreview; failure: StoredFailure | null; matched: MatchedSource[] }
+  | {
+      kind: 'METER_READINGS';
+      preview: StoredPreview;
+      failure: StoredFailure | null;
+      matched: MatchedSource[];
+      /** Mappings the admin set for this upload, by sheet (or CSV file) name: remembered per meter on commit. */
+      explicitMappings: Record<string, MappingOverride>;
+    }
   | { kind: 'FORECASTS'; preview: StoredPreview; failure: StoredFailure | null; result: ForecastResult };
 
 /** File-level codes after which nothing of the file can be read: the upload FAILS. */
@@ -51,16 +60,44 @@ function parseMeterUpload(
   zone: string,
   overrides: UploadOverrides,
   maxBytes: number,
+  remembered: Record<string, MappingOverride> = {},
 ): MeterFileResult {
+  const sheetMappings = { ...remembered, ...overrides.sheetMappings };
   return parseMeterFile(bytes, {
     fileName: row.fileName,
     zone,
     ...(overrides.period ? { period: overrides.period } : {}),
     ...(overrides.mapping ? { mapping: overrides.mapping } : {}),
-    ...(overrides.sheetMappings ? { sheetMappings: overrides.sheetMappings } : {}),
+    ...(Object.keys(sheetMappings).length > 0 ? { sheetMappings } : {}),
     ...(overrides.sheetSerials ? { sheetSerials: overrides.sheetSerials } : {}),
     limits: { maxBytes },
   });
+}
+
+/** The name a mapping override is keyed by: the sheet, or the file for a CSV. */
+export function sourceKeyOf(source: MeterSource): string {
+  return source.source.sheet ?? source.source.fileName ?? '';
+}
+
+/**
+ * Mappings remembered for the matched meters, for sheets the admin did not map in this upload
+ * (one meter per sheet: a CSV holding several meters is left to detection).
+ */
+function rememberedMappings(
+  matched: readonly MatchedSource[],
+  overrides: UploadOverrides,
+): Record<string, MappingOverride> {
+  if (overrides.mapping) return {};
+  const perKey = new Map<string, number>();
+  for (const m of matched) perKey.set(sourceKeyOf(m.source), (perKey.get(sourceKeyOf(m.source)) ?? 0) + 1);
+  const out: Record<string, MappingOverride> = {};
+  for (const m of matched) {
+    const key = sourceKeyOf(m.source);
+    const mapping = m.meter?.columnMapping;
+    if (m.match !== 'MATCHED' || !mapping || overrides.sheetMappings?.[key] || perKey.get(key) !== 1) continue;
+    out[key] = mapping;
+  }
+  return out;
 }
 
 /**
@@ -92,7 +129,7 @@ export async function parseStoredUpload(
     return { kind: 'FORECASTS', preview, failure: failureOf(result.problems, result.customers.length === 0), result };
   }
 
-  const result = parseMeterUpload(bytes, row, zone, overrides, deps.maxUploadBytes);
+  let result = parseMeterUpload(bytes, row, zone, overrides, deps.maxUploadBytes);
   const { meters, assignments } = await withTenant(deps.database, ctx, async (tx) => {
     const meters = await listClientMeters(tx, clientId);
     const serials = new Set(result.sources.flatMap((s) => (s.serial ? [serialKey(s.serial)] : [])));
@@ -106,6 +143,13 @@ export async function parseStoredUpload(
       ),
     };
   });
+  const remembered = rememberedMappings(
+    matchSources(result, { meters, assignments, foreignSerials: new Set() }),
+    overrides,
+  );
+  if (Object.keys(remembered).length > 0) {
+    result = parseMeterUpload(bytes, row, zone, overrides, deps.maxUploadBytes, remembered);
+  }
   const known = new Set(meters.map((m) => serialKey(m.serial)));
   const unknown = result.sources.flatMap((s) => (s.serial && !known.has(serialKey(s.serial)) ? [s.serial.trim()] : []));
   const foreignSerials =
@@ -115,11 +159,24 @@ export async function parseStoredUpload(
           findSerialsOfOtherClients(tx, clientId, unknown),
         );
   const matchContext = { meters, assignments, foreignSerials };
-  const preview = buildMeterPreview(result, matchContext);
+  const explicitMappings: Record<string, MappingOverride> = {};
+  const origins: Record<string, 'OVERRIDE' | 'REMEMBERED'> = {};
+  for (const source of result.sources) {
+    const key = sourceKeyOf(source);
+    const explicit = overrides.sheetMappings?.[key] ?? overrides.mapping;
+    if (explicit) {
+      explicitMappings[key] = { ...overrides.mapping, ...overrides.sheetMappings?.[key] };
+      origins[key] = 'OVERRIDE';
+    } else if (remembered[key]) {
+      origins[key] = 'REMEMBERED';
+    }
+  }
+  const preview = buildMeterPreview(result, matchContext, (source) => origins[sourceKeyOf(source)] ?? 'DETECTED');
   return {
     kind: 'METER_READINGS',
     preview,
     failure: failureOf(result.problems, result.sources.length === 0),
     matched: matchSources(result, matchContext),
+    explicitMappings,
   };
 }

@@ -57,6 +57,7 @@ function toSource(clientId: string, s: StoredSource): UploadSource {
     headerRow: s.headerRow,
     headers: s.headers,
     metadata: s.metadata,
+    mappingOrigin: s.mappingOrigin ?? 'DETECTED',
     mapping: {
       ...s.mapping,
       convention: TimestampConvention[s.mapping.convention],

@@ -74,6 +74,8 @@ export interface StoredSource {
   headerRow: number;
   headers: string[];
   metadata: string[];
+  /** DETECTED from headers and content, OVERRIDE set on this upload, REMEMBERED from the meter's last confirmed upload. */
+  mappingOrigin?: 'DETECTED' | 'OVERRIDE' | 'REMEMBERED';
   mapping: StoredMapping;
   period: { from: string; to: string; label: string | null; basis: string } | null;
   firstRows: { row: number; values: (string | null)[] }[];

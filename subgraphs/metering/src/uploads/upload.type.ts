@@ -278,6 +278,12 @@ export class UploadSource {
   @Field(() => [String], { description: 'Lines above the header.' })
   metadata!: string[];
 
+  @Field({
+    description:
+      'DETECTED from headers and content, OVERRIDE set with setUploadMapping, REMEMBERED from the last upload committed with a mapping for this meter.',
+  })
+  mappingOrigin!: string;
+
   @Field(() => DetectedMapping)
   mapping!: DetectedMapping;
 
@@ -510,7 +516,7 @@ export class MappingOverrideInput {
 
 @InputType()
 export class SheetMappingInput {
-  @Field()
+  @Field({ description: 'Sheet name, or the file name for a CSV.' })
   sheet!: string;
 
   @Field(() => MappingOverrideInput)
