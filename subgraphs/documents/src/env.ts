@@ -9,6 +9,8 @@ export const documentsEnvSchema = subgraphEnvSchema.extend({
   CHROMIUM_PATH: z.string().min(1).default(DEFAULT_CHROMIUM_PATH),
   PDF_RENDER_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
   PDF_CONCURRENCY: z.coerce.number().int().positive().max(16).default(2),
+  /** How often issued invoices without a PDF are looked for (0: never; regenerateInvoicePdf still works). */
+  PDF_SWEEP_INTERVAL_MS: z.coerce.number().int().min(0).default(5000),
   PDF_URL_TTL_SECONDS: z.coerce.number().int().positive().max(3600).default(900),
 });
 

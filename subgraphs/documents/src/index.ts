@@ -9,3 +9,4 @@ export * from './pdf/pdf-renderer';
 export * from './storage/invoice-blob-store';
 export * from './storage/azurite';
 export * from './jobs/render-invoice-document.job';
+export * from './jobs/render-pending-invoices.job';

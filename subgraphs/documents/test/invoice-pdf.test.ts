@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedBillingClient, testDatabase, type TestClient } from '../../billing/test/support/billing-kit';
 import { dailyMaxDemand } from '../src/invoices/invoice-document.repository';
 import { renderInvoiceDocument } from '../src/jobs/render-invoice-document.job';
+import { renderPendingInvoices } from '../src/jobs/render-pending-invoices.job';
 import { getInvoiceDocumentOrThrow, pdfUrlOf, regenerateInvoicePdf } from '../src/invoices/invoice-document.service';
 import { PdfRenderer } from '../src/pdf/pdf-renderer';
 import { startAzurite, type RunningAzurite } from '../src/storage/azurite';
@@ -174,6 +175,14 @@ describe('the September 2025 invoice of C-0001 as a PDF', () => {
     const invoice = await getInvoiceDocumentOrThrow(client.admin, globalId('C-0001'));
     const expired = await storage.readUrl(client.clientId, invoice.pdfBlobKey!, -1);
     expect((await fetch(expired)).status).toBe(403);
+  });
+
+  it('renders the issued invoices still without a PDF (C-0002) and leaves the rendered ones alone', async () => {
+    expect((await getInvoiceDocumentOrThrow(client.admin, globalId('C-0002'))).pdfStatus).toBe('PENDING');
+    const results = await renderPendingInvoices(database, storage, renderer, { clientId: client.clientId });
+    expect(results.map((r) => [r.status, r.blobKey])).toEqual([['READY', `invoices/${invoiceIds.get('C-0002')}.pdf`]]);
+    expect((await getInvoiceDocumentOrThrow(client.admin, globalId('C-0002'))).pdfStatus).toBe('READY');
+    expect(await renderPendingInvoices(database, storage, renderer, { clientId: client.clientId })).toEqual([]);
   });
 
   it('records FAILED with the reason when rendering fails', async () => {

@@ -1,5 +1,5 @@
 import { clients, customers, invoiceLines, invoices, meterAssignments, meters, type Tx } from '@ciro/db';
-import { and, asc, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import type { Branding, InvoiceDocumentModel } from '../render/model';
 
 export interface InvoicePdfRow {
@@ -213,4 +213,24 @@ export async function dailyMaxDemand(
     select to_char(slot_start at time zone ${zone}, 'YYYY-MM-DD') as day, max(kw)::text as max_kw
     from slots group by 1 order by 1`);
   return [...rows].map((r) => ({ day: r.day, maxKw: Number(r.max_kw) }));
+}
+
+/** Issued (non-draft) invoices whose PDF was never rendered, oldest first; optionally of one client. */
+export async function listInvoicesAwaitingPdf(
+  tx: Tx,
+  limit: number,
+  clientId?: string,
+): Promise<{ clientId: string; invoiceId: string }[]> {
+  return tx
+    .select({ clientId: invoices.clientId, invoiceId: invoices.id })
+    .from(invoices)
+    .where(
+      and(
+        ne(invoices.status, 'DRAFT'),
+        or(isNull(invoices.pdfStatus), eq(invoices.pdfStatus, 'PENDING')),
+        clientId === undefined ? undefined : eq(invoices.clientId, clientId),
+      ),
+    )
+    .orderBy(asc(invoices.issuedAt))
+    .limit(limit);
 }
