@@ -524,4 +524,23 @@ describe('meter readings upload: sample files end to end', () => {
       mapping: { kvarh: null, consumption: 'kWh Del' },
     });
   });
+
+  it('previews and commits the forecast workbook: hourly nominations per customer code', async () => {
+    const upload = await uploadAndPreview(stack, token, {
+      clientId: eis.globalId,
+      kind: 'FORECASTS',
+      fileName: 'Pronósticos 2025-09.xlsx',
+      bytes: readSample('forecasts/Pronósticos 2025-09.xlsx'),
+    });
+    expect(upload.status).toBe('PREVIEW_READY');
+    expect(upload.preview).toMatchObject({ committable: true, errorCount: 0 });
+    const hours = upload.preview!.readings;
+    expect(hours % 720).toBe(0);
+    const committed = expectData(await commitUploadOp(stack, token, upload.id)).commitUpload;
+    expect(committed.summary).toMatchObject({ new: hours, unchanged: 0, replaced: 0 });
+    const [stored] = await asSystem(stack.database, 'test: forecasts', (tx) =>
+      tx.select({ n: count() }).from(schema.forecasts).where(eq(schema.forecasts.clientId, eis.id)),
+    );
+    expect(stored?.n).toBe(hours);
+  });
 });
