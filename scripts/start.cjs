@@ -141,7 +141,13 @@ async function main() {
   }
 
   const gatewayPort = process.env.GATEWAY_PORT ?? '4000';
-  const credentialsFile = path.join(dataDir, 'demo-logins.txt');
+  // Same naming as subgraphs/tenancy/src/seed/main.ts: one file per database.
+  const dbUrl = new URL(process.env.DATABASE_URL);
+  const dbKey = `${dbUrl.hostname}-${dbUrl.port || '5432'}-${dbUrl.pathname.slice(1) || 'postgres'}`.replace(
+    /[^A-Za-z0-9._-]/g,
+    '_',
+  );
+  const credentialsFile = path.join(dataDir, `demo-logins-${dbKey}.txt`);
   process.stdout.write(
     [
       '',
