@@ -1,5 +1,6 @@
 import type { Database } from '@ciro/db';
 import type { Logger, RequestContext } from '@ciro/subgraph-common';
+import type { ReadingEvents } from './events/reading-events';
 import type { UploadEvents } from './events/upload-events';
 import type { UploadQueue } from './jobs/queue';
 import type { BlobStorage } from './storage/blob-storage';
@@ -17,6 +18,8 @@ export interface MeteringDeps {
   blob: BlobStorage;
   queue: UploadQueue;
   events: UploadEvents;
+  /** `readings.stored` messages on `readings:<clientId>` (none published when absent). */
+  readingEvents?: ReadingEvents;
   logger: Logger;
 }
 

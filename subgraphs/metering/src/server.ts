@@ -3,6 +3,7 @@ import { createLogger, listenSubgraph, type Logger, type RunningSubgraph } from 
 import { Redis } from 'ioredis';
 import type { MeteringContext, MeteringDeps, MeteringSettings } from './context';
 import { DEFAULT_MAX_UPLOAD_BYTES } from './env';
+import { createReadingEvents } from './events/reading-events';
 import { createUploadEvents } from './events/upload-events';
 import { createUploadQueue } from './jobs/queue';
 import { startMeteringWorker, type RunningWorker } from './jobs/worker';
@@ -58,6 +59,7 @@ export async function startMeteringServer(options: MeteringServerOptions): Promi
     blob,
     queue,
     events: createUploadEvents(publisher),
+    readingEvents: createReadingEvents(publisher),
     logger,
   };
 

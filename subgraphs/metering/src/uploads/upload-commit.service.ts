@@ -2,6 +2,7 @@ import { withTenant, type Tx } from '@ciro/db';
 import { BadUserInputError, NotFoundError, tenantContextFor } from '@ciro/subgraph-common';
 import type { Caller } from '../caller';
 import type { MeteringDeps } from '../context';
+import { publishReadingsStored } from '../events/readings-stored';
 import { storeForecasts } from '../forecasts/forecast-store.repository';
 import { findClientTimeZone, rememberColumnMapping } from '../readings/meter-lookup.repository';
 import { storeMeterReadings } from '../readings/store-readings';
@@ -111,5 +112,11 @@ export async function commitUpload(
     'COMMITTED',
     `${summary.new} new, ${summary.unchanged} unchanged, ${summary.replaced} replaced`,
   );
+  if (parsed.kind === 'METER_READINGS') {
+    const stored = parsed.matched.flatMap((m) =>
+      m.match === 'MATCHED' && m.meter ? [{ ...m.meter, meterId: m.meter.id, readings: m.source.readings }] : [],
+    );
+    await publishReadingsStored(deps, { ...ctx, clientId }, stored, { source: 'UPLOAD', uploadId });
+  }
   return { upload: toUpload(committed.row), summary };
 }
