@@ -9,6 +9,7 @@ import type { Database } from '@ciro/db';
 import { createFormatError, createLogger, type Identity, type Logger } from '@ciro/subgraph-common';
 import { verifyApiKey } from '@ciro/tenancy';
 import express, { type Request, type Response } from 'express';
+import type { GraphQLSchema } from 'graphql';
 import { authenticateRequest } from './auth/authenticate';
 import { scopePlugin } from './auth/scope-plugin';
 import { requestIdOf, type GatewayContext } from './context';
@@ -20,6 +21,7 @@ import { invoicePdfRoute } from './rest/invoice-pdf';
 import { maxTokensMiddleware, queryLimits } from './limits';
 import { disableApolloTelemetry, noPhoneHomePlugins } from './no-telemetry';
 import { SUPERGRAPH_PATH, resolveSubgraphUrls, type SubgraphUrls } from './subgraphs';
+import { startSubscriptionServer } from './subscriptions/subscription-server';
 
 export interface GatewayOptions {
   /** 0 picks a free port. */
@@ -70,6 +72,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     __exposeQueryPlanExperimental: !production,
     buildService: ({ name, url }) =>
       new IdentityForwardingDataSource(name, overrides[name] ?? url ?? '', options.onSubgraphRequest),
+  });
+
+  // The subscription server validates against the same API schema the gateway serves.
+  let apiSchema: GraphQLSchema | null = null;
+  gateway.onSchemaLoadOrUpdate((loaded) => {
+    apiSchema = loaded.apiSchema;
   });
 
   const app = express();
@@ -124,6 +132,17 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   app.get('/v1/invoices/:id/pdf', invoicePdfRoute(apollo, buildContext));
   app.use('/v1', restFacade(apollo, buildContext));
 
+  const subscriptions = startSubscriptionServer({
+    httpServer,
+    path: '/graphql',
+    supergraphSdl,
+    apiSchema: () => apiSchema,
+    subgraphUrls,
+    authenticate: (headers) => authenticateRequest(headers, { jwtSecret: options.jwtSecret, verifyApiKey: resolveApiKey }),
+    validationRules: limits.validationRules,
+    logger,
+  });
+
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(options.port, host, () => {
@@ -136,7 +155,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   return {
     url: `http://${displayHost}:${port}/graphql`,
     port,
-    // The drain plugin closes the HTTP server (and its idle keep-alive sockets) as part of stop().
-    stop: () => apollo.stop(),
+    // The drain plugin closes the HTTP server (and its idle keep-alive sockets) as part of stop();
+    // WebSockets are closed first, or the server would wait for them.
+    stop: async () => {
+      await subscriptions.dispose();
+      await apollo.stop();
+    },
   };
 }

@@ -1,3 +1,4 @@
 export * from './gql';
 export * from './seed';
 export * from './stack';
+export * from './subscriptions';

@@ -22,3 +22,5 @@ export * from './server/caller';
 export * from './server/run-service-process';
 export * from './schema/write-sdl';
 export * from './audit/record-audit';
+export * from './subscriptions/redis-event-bus';
+export * from './subscriptions/subscription-server';

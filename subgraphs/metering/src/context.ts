@@ -1,5 +1,5 @@
 import type { Database } from '@ciro/db';
-import type { Logger, RequestContext } from '@ciro/subgraph-common';
+import type { EventBus, Logger, RequestContext } from '@ciro/subgraph-common';
 import type { ReadingEvents } from './events/reading-events';
 import type { UploadEvents } from './events/upload-events';
 import type { UploadQueue } from './jobs/queue';
@@ -20,6 +20,8 @@ export interface MeteringDeps {
   events: UploadEvents;
   /** `readings.stored` messages on `readings:<clientId>` (none published when absent). */
   readingEvents?: ReadingEvents;
+  /** Redis pub/sub behind the subscriptions (uploadProgress, liveMetrics). */
+  eventBus: EventBus;
   logger: Logger;
 }
 

@@ -1,5 +1,5 @@
 import type { Database } from '@ciro/db';
-import { createLogger, listenSubgraph, type Logger, type RunningSubgraph } from '@ciro/subgraph-common';
+import { RedisEventBus, createLogger, listenSubgraph, type Logger, type RunningSubgraph } from '@ciro/subgraph-common';
 import { Redis } from 'ioredis';
 import type { MeteringContext, MeteringDeps, MeteringSettings } from './context';
 import { DEFAULT_MAX_UPLOAD_BYTES } from './env';
@@ -60,6 +60,7 @@ export async function startMeteringServer(options: MeteringServerOptions): Promi
     queue,
     events: createUploadEvents(publisher),
     readingEvents: createReadingEvents(publisher),
+    eventBus: new RedisEventBus(redisUrl),
     logger,
   };
 
@@ -99,6 +100,7 @@ export async function startMeteringServer(options: MeteringServerOptions): Promi
   } catch (error) {
     await worker?.close();
     await queue.close();
+    await deps.eventBus.close();
     publisher.disconnect();
     throw error;
   }
@@ -111,6 +113,7 @@ export async function startMeteringServer(options: MeteringServerOptions): Promi
       await running.stop();
       await worker?.close();
       await queue.close();
+      await deps.eventBus.close();
       publisher.disconnect();
     },
   };

@@ -32,6 +32,20 @@ export interface FederatedSchemaOptions {
   referenceResolvers?: ReferenceResolvers;
 }
 
+/**
+ * type-graphql insists on a PubSub as soon as a schema has subscriptions, but
+ * ours all bring their own `subscribe` (Redis through the EventBus, with a
+ * snapshot first), so this one only explains itself if someone uses `topics`.
+ */
+const TOPICS_NOT_SUPPORTED = {
+  publish(): never {
+    throw new Error('Publish through Redis (an EventBus), not type-graphql pubSub');
+  },
+  subscribe(): never {
+    throw new Error('Use @Subscription({ subscribe }) with an EventBus; `topics` are not supported');
+  },
+};
+
 /** Builds a Federation 2 subgraph schema from type-graphql resolvers. */
 export async function buildFederatedSchema(options: FederatedSchemaOptions): Promise<GraphQLSchema> {
   const typeGraphqlSchema = await buildSchema({
@@ -39,6 +53,7 @@ export async function buildFederatedSchema(options: FederatedSchemaOptions): Pro
     orphanedTypes: options.orphanedTypes ?? [],
     authChecker: scopeAuthChecker,
     authMode: 'error',
+    pubSub: TOPICS_NOT_SUPPORTED,
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
     validate: { forbidUnknownValues: false },
     // Federation adds Query._entities etc.; type-graphql's own check would reject a schema without them.

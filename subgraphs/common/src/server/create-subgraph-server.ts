@@ -7,6 +7,7 @@ import type { GraphQLSchema } from 'graphql';
 import { createFormatError } from '../errors/format-error';
 import type { Logger } from '../logger';
 import { buildRequestContext, type RequestContext } from './context';
+import { serveSubscriptions } from '../subscriptions/subscription-server';
 
 export interface SubgraphServerOptions<TContext extends RequestContext> {
   name: string;
@@ -74,10 +75,13 @@ export async function listenSubgraph<TContext extends RequestContext>(
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
+  // Subscriptions are served over graphql-ws on the same path, for the gateway to forward to.
+  const subscriptions = options.schema.getSubscriptionType() ? serveSubscriptions({ ...options, server }) : null;
   return {
     url: `http://${host}:${port}/graphql`,
     port,
     async stop() {
+      await subscriptions?.close();
       await apollo.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
