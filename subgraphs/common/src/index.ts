@@ -24,3 +24,6 @@ export * from './schema/write-sdl';
 export * from './audit/record-audit';
 export * from './subscriptions/redis-event-bus';
 export * from './subscriptions/subscription-server';
+export * from './jobs/render-queue';
+export * from './jobs/billing-run-documents';
+export * from './text/amount-in-words';
