@@ -1,2 +1,2 @@
 // The Spanish amount in words lives in the subgraph kit: the PDF prints it and billing's DTE JSON (totalLetras) needs it.
-export { amountInSpanishWords } from '@ciro/subgraph-common';
+export { amountInSpanishWords, integerInSpanishWords } from '@ciro/subgraph-common';
