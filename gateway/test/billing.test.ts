@@ -38,6 +38,7 @@ import {
   type SeededLogin,
   type Stack,
 } from './kit';
+import { waitForBillingRun } from './kit/billing-runs';
 
 const PERIOD = '2025-09';
 let stack: Stack;
@@ -96,14 +97,26 @@ async function clientWithReadings(): Promise<{ client: SeededClient; token: stri
 
 const op = (document: DocumentNode) => print(document);
 
+/** runBilling returns with the run QUEUED: waits for its final status and reads it whole. */
 async function runBillingAs(token: string, clientGlobalId: string) {
-  return expectData(
+  const payload = expectData(
     await gql<RunBillingMutation>(stack, {
       query: op(RunBillingDocument),
       variables: { input: { clientId: clientGlobalId, period: PERIOD } },
       token,
     }),
   ).runBilling;
+  if (!payload.billingRun) return payload;
+  expect(['QUEUED', 'RUNNING', 'COMPLETED']).toContain(payload.billingRun.status);
+  await waitForBillingRun(stack, token, payload.billingRun.id);
+  const billingRun = expectData(
+    await gql<BillingRunByIdQuery>(stack, {
+      query: op(BillingRunByIdDocument),
+      variables: { id: payload.billingRun.id },
+      token,
+    }),
+  ).billingRun;
+  return { ...payload, billingRun };
 }
 
 describe('billing through the gateway', () => {

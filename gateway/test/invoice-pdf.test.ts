@@ -24,6 +24,7 @@ import {
   type SeededLogin,
   type Stack,
 } from './kit';
+import { waitForBillingRun } from './kit/billing-runs';
 
 const PERIOD = '2025-09';
 const op = (document: DocumentNode) => print(document);
@@ -84,6 +85,7 @@ beforeAll(async () => {
       token: adminToken,
     }),
   ).runBilling;
+  await waitForBillingRun(stack, adminToken, run.billingRun!.id);
   const issued = expectData(
     await gql<IssueInvoicesMutation>(stack, {
       query: op(IssueInvoicesDocument),

@@ -1,5 +1,6 @@
 import type { Database } from '@ciro/db';
 import type { RequestContext } from '@ciro/subgraph-common';
+import type { BillingRunDeps } from './runs/billing-run.steps';
 
 export interface BillingSettings {
   jwtSecret: string;
@@ -8,4 +9,6 @@ export interface BillingSettings {
 export interface BillingContext extends RequestContext {
   database: Database;
   settings: BillingSettings;
+  /** The billing run queue, its progress events and the shared run steps. */
+  runs: BillingRunDeps;
 }

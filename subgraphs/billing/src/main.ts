@@ -9,13 +9,18 @@ runServiceProcess('billing subgraph', () => {
   return {
     logger,
     start: async () => {
-      const database = createDb({ url: env.DATABASE_URL, max: env.DATABASE_POOL_MAX });
+      const database = createDb({ url: env.DATABASE_URL, max: env.DATABASE_POOL_MAX, applicationName: 'billing' });
       const server = await startBillingServer({
         database,
         logger,
         port: env.BILLING_PORT,
         introspection: env.NODE_ENV !== 'production',
         settings: { jwtSecret: env.JWT_SECRET },
+        redis: { url: env.REDIS_URL, queuePrefix: env.BILLING_QUEUE_PREFIX },
+        worker:
+          env.BILLING_WORKER === 'in-process'
+            ? { concurrency: env.BILLING_WORKER_CONCURRENCY, resumeOnStart: true }
+            : false,
       });
       return {
         url: server.url,

@@ -15,7 +15,7 @@ import {
   listInvoices,
 } from '../src/invoices/invoice.service';
 import { recordPayment } from '../src/payments/payment.service';
-import { getBillingRunOrThrow, runBilling } from '../src/runs/billing-run.service';
+import { getBillingRunOrThrow } from '../src/runs/billing-run.service';
 import {
   constantReadings,
   sampleTariff,
@@ -24,14 +24,18 @@ import {
   ZONE,
   type TestClient,
 } from './support/billing-kit';
+import { runAndWait, startRunKit, type RunKit } from './support/run-kit';
 
 const PERIOD = '2025-09';
 let database: ReturnType<typeof testDatabase>;
+let kit: RunKit;
 
-beforeAll(() => {
+beforeAll(async () => {
   database = testDatabase();
+  kit = await startRunKit(database);
 });
 afterAll(async () => {
+  await kit?.close();
   await database?.close();
 });
 
@@ -43,8 +47,8 @@ async function clientWithOneMeteredCustomer(kwh = '1.5') {
   return { client, customer, meter };
 }
 
-const run = (client: TestClient) =>
-  runBilling(client.admin, { clientId: toGlobalId('Client', client.clientId, client.clientId), period: PERIOD });
+/** Queues a run through the BullMQ flow and waits for its final status. */
+const run = (client: TestClient) => runAndWait(kit, client.admin, client.clientId, PERIOD);
 
 async function invoiceRows(client: TestClient) {
   return client.system((tx) => tx.select().from(schema.invoices).where(eq(schema.invoices.clientId, client.clientId)));
@@ -54,8 +58,26 @@ describe('runBilling', () => {
   it('writes one draft per customer with the engine’s lines, rate split and data quality', async () => {
     const { client, customer, meter } = await clientWithOneMeteredCustomer();
     const result = await run(client);
-    expect(result).toMatchObject({ period: PERIOD, status: 'COMPLETED', progress: 1, total: 1 });
-    expect(result.counts).toEqual({ drafted: 1, noReadings: 0, alreadyIssued: 0, negativeTotal: 0, failed: 0 });
+    expect(result).toMatchObject({
+      period: PERIOD,
+      status: 'COMPLETED',
+      progress: 1,
+      total: 1,
+      customersTotal: 1,
+      customersDone: 1,
+      customersFailed: 0,
+    });
+    expect(result.counts).toEqual({
+      drafted: 1,
+      noReadings: 0,
+      alreadyIssued: 0,
+      negativeTotal: 0,
+      failed: 0,
+      withMissingSlots: 0,
+      withMissingForecastHours: 0,
+    });
+    expect(result.startedAt!.getTime()).toBeGreaterThanOrEqual(result.createdAt.getTime());
+    expect(result.finishedAt!.getTime()).toBeGreaterThanOrEqual(result.startedAt!.getTime());
     const [outcome] = result.customers;
     expect(outcome).toMatchObject({
       customerCode: customer.code,
@@ -189,7 +211,7 @@ describe('issueInvoices and after', () => {
     for (const period of ['2025-08', '2025-09']) {
       const customer = await a.customer();
       await a.readings((await a.meter(customer.id)).id, constantReadings(period, '1'));
-      runs.push(await runBilling(a.admin, { clientId: toGlobalId('Client', a.clientId, a.clientId), period }));
+      runs.push(await runAndWait(kit, a.admin, a.clientId, period));
     }
     const results = await Promise.all(runs.map((r) => issueInvoices(a.admin, { runId: r.id })));
     const numbers = results.flat().map((i) => Number(i.number!.slice(-6)));

@@ -53,6 +53,7 @@ describe('billing schema access declarations', () => {
     const query = schema.getQueryType()!.getFields();
     expect({
       runBilling: declaredScopes(mutation.runBilling),
+      resumeBillingRun: declaredScopes(mutation.resumeBillingRun),
       issueInvoices: declaredScopes(mutation.issueInvoices),
       voidInvoice: declaredScopes(mutation.voidInvoice),
       recordPayment: declaredScopes(mutation.recordPayment),
@@ -62,6 +63,7 @@ describe('billing schema access declarations', () => {
       invoices: declaredScopes(query.invoices),
     }).toEqual({
       runBilling: ['billing:run'],
+      resumeBillingRun: ['billing:run'],
       issueInvoices: ['invoices:write'],
       voidInvoice: ['invoices:write'],
       recordPayment: ['payments:write'],

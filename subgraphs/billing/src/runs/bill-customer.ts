@@ -11,6 +11,13 @@ import {
 import { loadCustomerBillingInput, type BillingScope, type CustomerToBill } from './billing-inputs.repository';
 import { putRunCustomerOutcome, type BillingRunCustomerStatus } from './billing-run.repository';
 
+/** Two runs of the same period (or two workers of one run) bill a customer one after the other; re-entrant. */
+export async function lockCustomerPeriod(tx: Tx, clientId: string, customerId: string, period: string): Promise<void> {
+  await tx.execute(
+    sql`select pg_advisory_xact_lock(hashtextextended(${`billing:${clientId}:${customerId}:${period}`}, 0))`,
+  );
+}
+
 export interface CustomerOutcome {
   customerId: string;
   customerCode: string;
@@ -98,10 +105,7 @@ async function computeOutcome(
   runId: string,
 ): Promise<CustomerOutcome> {
   const base = { customerId: customer.id, customerCode: customer.code };
-  // Two runs of the same period bill a customer one after the other.
-  await tx.execute(
-    sql`select pg_advisory_xact_lock(hashtextextended(${`billing:${scope.clientId}:${customer.id}:${scope.period}`}, 0))`,
-  );
+  await lockCustomerPeriod(tx, scope.clientId, customer.id, scope.period);
   const live = await findLiveInvoiceForUpdate(tx, scope.clientId, customer.id, scope.period);
   if (live && live.status !== 'DRAFT') {
     return {

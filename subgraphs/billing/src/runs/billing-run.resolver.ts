@@ -1,8 +1,8 @@
 import { Scopes, callerOf, withUserErrors } from '@ciro/subgraph-common';
 import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import type { BillingContext } from '../context';
-import { getBillingRunOrThrow, runBilling } from './billing-run.service';
-import { BillingRun, RunBillingInput, RunBillingPayload } from './billing-run.type';
+import { getBillingRunOrThrow, queueBillingRun, resumeBillingRun } from './billing-run.service';
+import { BillingRun, ResumeBillingRunInput, RunBillingInput, RunBillingPayload } from './billing-run.type';
 
 @Resolver(() => BillingRun)
 export class BillingRunResolver {
@@ -14,7 +14,7 @@ export class BillingRunResolver {
 
   @Mutation(() => RunBillingPayload, {
     description:
-      'Computes a draft invoice for every ACTIVE customer of the client for the period (BILLING.md). Re-running replaces drafts, never touches issued invoices and never duplicates.',
+      'Queues a draft invoice for every ACTIVE customer of the client for the period (BILLING.md) and returns at once with the run QUEUED: one job per customer, then the run closes (COMPLETED, COMPLETED_WITH_ERRORS or FAILED). Follow it with billingRun(id) or billingRunProgress. Re-running replaces drafts, never touches issued invoices and never duplicates.',
   })
   @Scopes('billing:run')
   async runBilling(
@@ -22,6 +22,23 @@ export class BillingRunResolver {
     @Ctx() context: BillingContext,
   ): Promise<RunBillingPayload> {
     const caller = callerOf(context);
-    return withUserErrors(async () => ({ billingRun: await runBilling(caller, input) }), { billingRun: null });
+    return withUserErrors(async () => ({ billingRun: await queueBillingRun(caller, input, context.runs) }), {
+      billingRun: null,
+    });
+  }
+
+  @Mutation(() => RunBillingPayload, {
+    description:
+      'Continues a run that stopped midway (FAILED, or its jobs lost): customers that already have an outcome are skipped, the others are queued again. A run still in progress is returned unchanged; a finished run is a user error (run billing again).',
+  })
+  @Scopes('billing:run')
+  async resumeBillingRun(
+    @Arg('input', () => ResumeBillingRunInput) input: ResumeBillingRunInput,
+    @Ctx() context: BillingContext,
+  ): Promise<RunBillingPayload> {
+    const caller = callerOf(context);
+    return withUserErrors(async () => ({ billingRun: await resumeBillingRun(caller, input.id, context.runs) }), {
+      billingRun: null,
+    });
   }
 }

@@ -1,7 +1,9 @@
 import { withTenant } from '@ciro/db';
 import {
+  BadUserInputError,
   NotFoundError,
   assertClientAdmin,
+  createLogger,
   fromTenantIdOrThrow,
   recordAudit,
   tenantContextFor,
@@ -9,28 +11,29 @@ import {
   type Caller,
 } from '@ciro/subgraph-common';
 import Decimal from 'decimal.js';
-import { billCustomer } from './bill-customer';
+import { NO_BILLING_RUN_EVENTS } from './billing-run-events';
 import { loadBillingScope } from './billing-inputs.repository';
 import {
   findBillingRunRow,
-  finishBillingRun,
   insertBillingRun,
   listRunCustomerOutcomes,
   markRunFailed,
   type BillingRunRow,
-  type RunCounts,
+  type RunCountsJson,
 } from './billing-run.repository';
+import { publishRunProgress, resumeRun, runInline, type BillingRunDeps } from './billing-run.steps';
 import {
   BillingRunCustomerStatus,
   type BillingRunStatus,
   type BillingRun,
   type RunBillingInput,
 } from './billing-run.type';
+import { RunScopeCache } from './run-scope-cache';
 
 function toBillingRun(row: BillingRunRow, outcomes: Awaited<ReturnType<typeof listRunCustomerOutcomes>>): BillingRun {
-  const counts = (row.counts as RunCounts | null) ?? null;
-  const tally = (status: BillingRunCustomerStatus) =>
-    counts ? counts[status] : outcomes.filter((o) => o.status === (status as string)).length;
+  const json = (row.counts as RunCountsJson | null) ?? {};
+  const tally = (status: BillingRunCustomerStatus) => outcomes.filter((o) => o.status === (status as string)).length;
+  const failed = tally(BillingRunCustomerStatus.FAILED);
   return {
     id: toGlobalId('BillingRun', row.clientId, row.id),
     clientId: row.clientId,
@@ -39,14 +42,20 @@ function toBillingRun(row: BillingRunRow, outcomes: Awaited<ReturnType<typeof li
     status: row.status as BillingRunStatus,
     progress: row.progress,
     total: row.total,
+    customersTotal: row.total,
+    customersDone: row.progress,
+    customersFailed: failed,
     counts: {
       drafted: tally(BillingRunCustomerStatus.DRAFTED),
       noReadings: tally(BillingRunCustomerStatus.NO_READINGS),
       alreadyIssued: tally(BillingRunCustomerStatus.ALREADY_ISSUED),
       negativeTotal: tally(BillingRunCustomerStatus.NEGATIVE_TOTAL),
-      failed: tally(BillingRunCustomerStatus.FAILED),
+      failed,
+      withMissingSlots: outcomes.filter((o) => (o.expectedSlots ?? 0) > (o.presentSlots ?? 0)).length,
+      withMissingForecastHours: outcomes.filter((o) => (o.missingForecastHours ?? 0) > 0).length,
     },
     createdAt: row.createdAt,
+    startedAt: json.startedAt ? new Date(json.startedAt) : null,
     finishedAt: row.finishedAt,
     customers: outcomes.map((o) => ({
       customer: { id: toGlobalId('Customer', o.clientId, o.customerId) },
@@ -74,16 +83,17 @@ export async function getBillingRunOrThrow(caller: Caller, globalId: string): Pr
   return run;
 }
 
-/**
- * Bills every ACTIVE customer of a client for a period, synchronously for now: the run row first, then one
- * transaction per customer (`billCustomer`, what a queue's child job will run), then the totals. Re-running a period
- * replaces its drafts and never duplicates an invoice.
- */
-export async function runBilling(caller: Caller, input: RunBillingInput): Promise<BillingRun> {
+interface StartedRun {
+  clientId: string;
+  runId: string;
+  customerIds: string[];
+}
+
+/** The run row (QUEUED) for every ACTIVE customer of the client, and its audit entry. */
+async function createRun(caller: Caller, input: RunBillingInput): Promise<StartedRun> {
   const { clientId } = fromTenantIdOrThrow('Client', input.clientId);
   assertClientAdmin(caller.identity, clientId);
-  const context = tenantContextFor(caller.identity, clientId);
-  const started = await withTenant(caller.database, context, async (tx) => {
+  return withTenant(caller.database, tenantContextFor(caller.identity, clientId), async (tx) => {
     const scope = await loadBillingScope(tx, clientId, input.period);
     if (!scope) throw new NotFoundError('Client', input.clientId);
     const run = await insertBillingRun(tx, {
@@ -99,19 +109,66 @@ export async function runBilling(caller: Caller, input: RunBillingInput): Promis
       entityId: run.id,
       after: { period: input.period, customers: scope.customers.length },
     });
-    return { scope, run };
+    return { clientId, runId: run.id, customerIds: scope.customers.map((c) => c.id) };
   });
-  const { scope, run } = started;
+}
+
+/**
+ * Starts a billing run of every ACTIVE customer of a client for a period and returns at once with the run QUEUED:
+ * a BullMQ flow bills one customer per child job (`billCustomer`) and its parent closes the run (DESIGN §7).
+ * Re-running a period replaces its drafts and never duplicates an invoice. Poll `billingRun(id)` or listen to the
+ * run's progress events for the end.
+ */
+export async function queueBillingRun(
+  caller: Caller,
+  input: RunBillingInput,
+  deps: BillingRunDeps,
+): Promise<BillingRun> {
+  const queue = deps.queue;
+  if (!queue) throw new Error('queueBillingRun needs the billing queue');
+  const run = await createRun(caller, input);
   try {
-    for (const customer of scope.customers) {
-      await withTenant(caller.database, context, (tx) => billCustomer(tx, scope, customer, run.id));
-    }
+    await queue.enqueueRun(run);
   } catch (error) {
-    await withTenant(caller.database, context, (tx) =>
-      markRunFailed(tx, clientId, run.id, error instanceof Error ? error.message : String(error)),
+    await withTenant(caller.database, tenantContextFor(caller.identity, run.clientId), (tx) =>
+      markRunFailed(tx, run.clientId, run.runId, `Could not queue the run: ${(error as Error).message}`),
     );
     throw error;
   }
-  await withTenant(caller.database, context, (tx) => finishBillingRun(tx, clientId, run.id));
-  return getBillingRunOrThrow(caller, toGlobalId('BillingRun', clientId, run.id));
+  await publishRunProgress(deps, run, null);
+  return getBillingRunOrThrow(caller, toGlobalId('BillingRun', run.clientId, run.runId));
+}
+
+/**
+ * Puts a run that stopped midway (FAILED, or QUEUED/RUNNING with its jobs lost) back on the queue: customers that
+ * already have an outcome are skipped. A run still in progress, or finished, is returned as it is.
+ */
+export async function resumeBillingRun(caller: Caller, globalId: string, deps: BillingRunDeps): Promise<BillingRun> {
+  const { clientId, id } = fromTenantIdOrThrow('BillingRun', globalId);
+  const before = await getBillingRunOrThrow(caller, globalId);
+  if (before.status === 'COMPLETED' || before.status === 'COMPLETED_WITH_ERRORS') {
+    throw new BadUserInputError('id', `Billing run ${globalId} is ${before.status}: run billing again instead`);
+  }
+  await resumeRun(deps, { clientId, runId: id });
+  return getBillingRunOrThrow(caller, globalId);
+}
+
+let inlineDeps: BillingRunDeps | null = null;
+
+/**
+ * The synchronous path: bills every ACTIVE customer in this process, one transaction each, with the same steps as
+ * the queue's jobs, and returns the finished run. For scripts and test fixtures of other packages that need drafts
+ * at once; the GraphQL mutation queues (`queueBillingRun`).
+ */
+export async function runBilling(caller: Caller, input: RunBillingInput): Promise<BillingRun> {
+  const run = await createRun(caller, input);
+  inlineDeps ??= {
+    database: caller.database,
+    events: NO_BILLING_RUN_EVENTS,
+    logger: createLogger('billing-inline'),
+    queue: null,
+    scopes: new RunScopeCache(),
+  };
+  await runInline({ ...inlineDeps, database: caller.database }, run, run.customerIds);
+  return getBillingRunOrThrow(caller, toGlobalId('BillingRun', run.clientId, run.runId));
 }

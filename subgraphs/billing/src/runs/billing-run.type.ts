@@ -4,6 +4,7 @@ import { Directive, Field, ID, InputType, Int, ObjectType, registerEnumType } fr
 import { Customer } from '../customers/customer.type';
 
 export enum BillingRunStatus {
+  QUEUED = 'QUEUED',
   RUNNING = 'RUNNING',
   COMPLETED = 'COMPLETED',
   COMPLETED_WITH_ERRORS = 'COMPLETED_WITH_ERRORS',
@@ -13,7 +14,7 @@ export enum BillingRunStatus {
 registerEnumType(BillingRunStatus, {
   name: 'BillingRunStatus',
   description:
-    'RUNNING; COMPLETED; COMPLETED_WITH_ERRORS when some customer could not be billed (see its outcome); FAILED when the run stopped.',
+    'QUEUED (waiting for a worker); RUNNING; COMPLETED; COMPLETED_WITH_ERRORS when some customer could not be billed (see its outcome); FAILED when the run stopped (resumeBillingRun continues it).',
 });
 
 export enum BillingRunCustomerStatus {
@@ -48,6 +49,14 @@ export class BillingRunCounts {
 
   @Field(() => Int)
   failed!: number;
+
+  @Field(() => Int, {
+    description: 'Customers with slots missing in the period (NO_READINGS customers included): data to chase.',
+  })
+  withMissingSlots!: number;
+
+  @Field(() => Int, { description: 'Customers with forecast hours missing (counted as forecast 0 for deviation).' })
+  withMissingForecastHours!: number;
 }
 
 @ObjectType({ description: "One customer's outcome in a billing run." })
@@ -108,23 +117,39 @@ export class BillingRun {
   @RunScopes()
   status!: BillingRunStatus;
 
-  @Field(() => Int, { description: 'Customers processed so far.' })
+  @Field(() => Int, { description: 'Customers processed so far (same as customersDone).' })
   @RunScopes()
   progress!: number;
 
-  @Field(() => Int, { description: 'Customers to process (ACTIVE customers of the client).' })
+  @Field(() => Int, { description: 'Customers to process (same as customersTotal).' })
   @RunScopes()
   total!: number;
+
+  @Field(() => Int, { description: 'Customers to bill: the ACTIVE customers of the client when the run started.' })
+  @RunScopes()
+  customersTotal!: number;
+
+  @Field(() => Int, { description: 'Customers with an outcome so far (FAILED included).' })
+  @RunScopes()
+  customersDone!: number;
+
+  @Field(() => Int, { description: 'Customers whose outcome is FAILED.' })
+  @RunScopes()
+  customersFailed!: number;
 
   @Field(() => BillingRunCounts)
   @RunScopes()
   counts!: BillingRunCounts;
 
-  @Field(() => Date)
+  @Field(() => Date, { description: 'When the run was requested (and queued).' })
   @RunScopes()
   createdAt!: Date;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When a worker started its first customer; null while QUEUED.' })
+  @RunScopes()
+  startedAt!: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'When the run reached its final status.' })
   @RunScopes()
   finishedAt!: Date | null;
 
@@ -140,6 +165,12 @@ export class RunBillingInput {
 
   @Field(() => YearMonthScalar)
   period!: string;
+}
+
+@InputType()
+export class ResumeBillingRunInput {
+  @Field(() => ID, { description: 'The BillingRun to resume.' })
+  id!: string;
 }
 
 @ObjectType()
