@@ -1,5 +1,6 @@
 import type { Database } from '@ciro/db';
-import type { RequestContext } from '@ciro/subgraph-common';
+import type { RenderQueue, RequestContext } from '@ciro/subgraph-common';
+import type { BillingRunDocumentsEvents } from './events/billing-run-documents.events';
 import type { PdfRenderer } from './pdf/pdf-renderer';
 import type { InvoiceBlobStore } from './storage/invoice-blob-store';
 
@@ -14,4 +15,7 @@ export interface DocumentsContext extends RequestContext {
   settings: DocumentsSettings;
   storage: InvoiceBlobStore;
   renderer: PdfRenderer;
+  /** The render queue; null when the process runs without Redis (renders then happen in the request). */
+  renderQueue: RenderQueue | null;
+  events: BillingRunDocumentsEvents;
 }
