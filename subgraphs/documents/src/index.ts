@@ -10,3 +10,6 @@ export * from './storage/invoice-blob-store';
 export * from './storage/azurite';
 export * from './jobs/render-invoice-document.job';
 export * from './jobs/render-pending-invoices.job';
+export * from './jobs/render-worker';
+export * from './jobs/pdf-sweep';
+export * from './events/billing-run-documents.events';

@@ -1,7 +1,7 @@
 import { createDb } from '@ciro/db';
 import { createLogger, runServiceProcess } from '@ciro/subgraph-common';
 import { readDocumentsEnv } from './env';
-import { renderPendingInvoices } from './jobs/render-pending-invoices.job';
+import { startPdfSweep } from './jobs/pdf-sweep';
 import { PdfRenderer } from './pdf/pdf-renderer';
 import { startDocumentsServer } from './server';
 import { InvoiceBlobStore } from './storage/invoice-blob-store';
@@ -27,30 +27,25 @@ runServiceProcess('documents subgraph', () => {
         storage,
         renderer,
         settings: { jwtSecret: env.JWT_SECRET, pdfUrlTtlSeconds: env.PDF_URL_TTL_SECONDS },
+        queue: {
+          redisUrl: env.REDIS_URL,
+          prefix: env.DOCUMENTS_QUEUE_PREFIX,
+          worker: env.DOCUMENTS_WORKER === 'in-process' ? { concurrency: env.PDF_CONCURRENCY } : false,
+        },
       });
-      let sweeping = false;
-      const sweep = async () => {
-        if (sweeping) return;
-        sweeping = true;
-        try {
-          const results = await renderPendingInvoices(database, storage, renderer);
-          if (results.length > 0) {
-            logger.info(
-              { rendered: results.filter((r) => r.status === 'READY').length, total: results.length },
-              'invoice PDFs',
-            );
-          }
-        } catch (error) {
-          logger.error({ err: error }, 'invoice PDF sweep failed');
-        } finally {
-          sweeping = false;
-        }
-      };
-      const timer = env.PDF_SWEEP_INTERVAL_MS > 0 ? setInterval(() => void sweep(), env.PDF_SWEEP_INTERVAL_MS) : null;
+      const sweep = startPdfSweep({
+        intervalMs: env.PDF_SWEEP_INTERVAL_MS,
+        database,
+        storage,
+        renderer,
+        queue: server.renderQueue,
+        events: server.events,
+        logger,
+      });
       return {
         url: server.url,
         close: async () => {
-          if (timer) clearInterval(timer);
+          sweep.stop();
           await server.stop();
           await renderer.close();
           await database.close();

@@ -6,6 +6,7 @@ import {
   NotFoundError,
   assertClientAdmin,
   fromTenantIdOrThrow,
+  publishInvoicesIssued,
   recordAudit,
   tenantContextFor,
   type Caller,
@@ -22,6 +23,7 @@ import {
   updateInvoiceLifecycle,
   type InvoiceRow,
 } from './invoice.repository';
+import { writeDraftDte } from './dte.repository';
 import { invoiceIdsOrThrow } from './invoice-access';
 import { addDays, localDate } from './invoice.mapper';
 import { toInvoices } from './invoice.service';
@@ -54,10 +56,26 @@ function issueTargetOrThrow(caller: Caller, input: IssueInvoicesInput): IssueTar
 /**
  * Issues drafts in one transaction: numbers them gap-free per client and fiscal year (the issue date's year in the
  * client zone), in period, kind and customer-code order; sets issued_at and the due date (issue date + the customer's
- * payment terms; a credit note is due on issue). From here on the database refuses any edit of their amounts or lines.
+ * payment terms; a credit note is due on issue) and the DTE JSON of each invoice. From here on the database refuses any
+ * edit of their amounts, lines or DTE. Once committed, "invoices issued" is published: one render job per invoice on
+ * the documents render queue. Redis being down never fails issuing: the invoices stay PENDING and the documents sweep
+ * renders them.
  */
 export async function issueInvoices(caller: Caller, input: IssueInvoicesInput): Promise<Invoice[]> {
   const target = issueTargetOrThrow(caller, input);
+  const { clientId } = target;
+  const { invoices, rows } = await issueInTransaction(caller, input, target);
+  await publishInvoicesIssued(
+    rows.map((row) => ({ clientId, invoiceId: row.id, billingRunId: row.billingRunId ?? null })),
+  );
+  return invoices;
+}
+
+async function issueInTransaction(
+  caller: Caller,
+  input: IssueInvoicesInput,
+  target: IssueTarget,
+): Promise<{ invoices: Invoice[]; rows: InvoiceRow[] }> {
   const { clientId } = target;
   return withTenant(caller.database, tenantContextFor(caller.identity, clientId), async (tx) => {
     const client = await findClientBilling(tx, clientId);
@@ -94,8 +112,10 @@ export async function issueInvoices(caller: Caller, input: IssueInvoicesInput): 
     const issued: InvoiceRow[] = [];
     for (const [index, draft] of drafts.entries()) {
       const sequence = last - drafts.length + 1 + index;
+      const number = formatInvoiceNumber(client.code, year, sequence);
+      await writeDraftDte(tx, clientId, draft.id, { number, sequence, issuedAt, zone: client.zone });
       const row = await markIssued(tx, clientId, draft.id, {
-        number: formatInvoiceNumber(client.code, year, sequence),
+        number,
         fiscalYear: year,
         sequence,
         issuedAt,
@@ -111,7 +131,7 @@ export async function issueInvoices(caller: Caller, input: IssueInvoicesInput): 
       });
       issued.push(row);
     }
-    return toInvoices(tx, clientId, issued, issueDate);
+    return { invoices: await toInvoices(tx, clientId, issued, issueDate), rows: issued };
   });
 }
 

@@ -1,8 +1,11 @@
+import { withTenant } from '@ciro/db';
 import {
+  ForbiddenError,
   Scopes,
   YearMonthScalar,
   callerOf,
   fromTenantIdOrThrow,
+  tenantContextFor,
   withUserErrors,
   type ConnectionShape,
 } from '@ciro/subgraph-common';
@@ -11,7 +14,10 @@ import { Client } from '../clients/client.type';
 import type { BillingContext } from '../context';
 import { Customer } from '../customers/customer.type';
 import { createCreditNote } from './credit-note.service';
+import { findInvoiceDte } from './dte.repository';
+import { invoiceReaderScopeOrThrow } from './invoice-access';
 import { issueInvoices, voidInvoice } from './invoice-issue.service';
+import { JSONScalar } from './json.scalar';
 import { getBillingSummary, getInvoiceOrThrow, listCustomerInvoices, listInvoices } from './invoice.service';
 import {
   BillingSummary,
@@ -45,6 +51,20 @@ export class InvoiceResolver {
     @Ctx() context: BillingContext,
   ): Promise<ConnectionShape<Invoice>> {
     return listInvoices(callerOf(context), args);
+  }
+
+  @FieldResolver(() => JSONScalar, { nullable: true })
+  @Scopes(...INVOICE_READ)
+  async dte(@Root() invoice: Invoice, @Ctx() context: BillingContext): Promise<unknown> {
+    // The invoice reached here through a tenant-checked path; check again, the DTE carries the customer's fiscal data.
+    const caller = callerOf(context);
+    const reader = invoiceReaderScopeOrThrow(caller.identity, invoice.clientId);
+    if (reader.customerId !== null && reader.customerId !== invoice.customerId) {
+      throw new ForbiddenError('This invoice belongs to another customer');
+    }
+    return withTenant(caller.database, tenantContextFor(caller.identity, invoice.clientId), (tx) =>
+      findInvoiceDte(tx, invoice.clientId, invoice.invoiceId),
+    );
   }
 
   @Mutation(() => IssueInvoicesPayload, {

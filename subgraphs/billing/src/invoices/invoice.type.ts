@@ -10,6 +10,7 @@ import {
 } from '@ciro/subgraph-common';
 import { ArgsType, Directive, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Customer } from '../customers/customer.type';
+import { JSONScalar } from './json.scalar';
 
 export enum InvoiceStatus {
   DRAFT = 'DRAFT',
@@ -226,6 +227,14 @@ export class Invoice {
   @Field(() => Date)
   @ReadScopes()
   createdAt!: Date;
+
+  @Field(() => JSONScalar, {
+    nullable: true,
+    description:
+      'The Documento Tributario Electrónico of El Salvador (Ministerio de Hacienda) built when the invoice was issued: a Comprobante de Crédito Fiscal (tipoDte "03") for a customer with an NRC, a Factura ("01") otherwise; amounts as decimal strings. Unsigned and not transmitted. Null for drafts and credit notes.',
+  })
+  @ReadScopes()
+  dte?: unknown;
 }
 
 @ObjectType()

@@ -1,4 +1,4 @@
-import { clients, customers, invoiceLines, invoices, meterAssignments, meters, type Tx } from '@ciro/db';
+import { billingRuns, clients, customers, invoiceLines, invoices, meterAssignments, meters, type Tx } from '@ciro/db';
 import { and, asc, eq, gt, inArray, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import type { Branding, InvoiceDocumentModel } from '../render/model';
 
@@ -7,6 +7,7 @@ export interface InvoicePdfRow {
   id: string;
   customerId: string;
   status: string;
+  billingRunId: string | null;
   pdfBlobKey: string | null;
   pdfStatus: string | null;
   pdfError: string | null;
@@ -19,6 +20,7 @@ export async function findInvoicePdfRow(tx: Tx, clientId: string, invoiceId: str
       id: invoices.id,
       customerId: invoices.customerId,
       status: invoices.status,
+      billingRunId: invoices.billingRunId,
       pdfBlobKey: invoices.pdfBlobKey,
       pdfStatus: invoices.pdfStatus,
       pdfError: invoices.pdfError,
@@ -220,9 +222,9 @@ export async function listInvoicesAwaitingPdf(
   tx: Tx,
   limit: number,
   clientId?: string,
-): Promise<{ clientId: string; invoiceId: string }[]> {
+): Promise<{ clientId: string; invoiceId: string; billingRunId: string | null }[]> {
   return tx
-    .select({ clientId: invoices.clientId, invoiceId: invoices.id })
+    .select({ clientId: invoices.clientId, invoiceId: invoices.id, billingRunId: invoices.billingRunId })
     .from(invoices)
     .where(
       and(
@@ -233,4 +235,32 @@ export async function listInvoicesAwaitingPdf(
     )
     .orderBy(asc(invoices.issuedAt))
     .limit(limit);
+}
+
+export interface RunDocumentCounts {
+  total: number;
+  ready: number;
+  failed: number;
+  pending: number;
+}
+
+/** PDF states of a billing run's issued (non-draft) invoices; null when the run is not visible. */
+export async function countRunDocuments(tx: Tx, clientId: string, runId: string): Promise<RunDocumentCounts | null> {
+  const [run] = await tx
+    .select({ id: billingRuns.id })
+    .from(billingRuns)
+    .where(and(eq(billingRuns.clientId, clientId), eq(billingRuns.id, runId)));
+  if (!run) return null;
+  const [row] = await tx
+    .select({
+      total: sql<number>`count(*)::int`,
+      ready: sql<number>`(count(*) filter (where ${invoices.pdfStatus} = 'READY'))::int`,
+      failed: sql<number>`(count(*) filter (where ${invoices.pdfStatus} = 'FAILED'))::int`,
+    })
+    .from(invoices)
+    .where(and(eq(invoices.clientId, clientId), eq(invoices.billingRunId, runId), ne(invoices.status, 'DRAFT')));
+  const total = row?.total ?? 0;
+  const ready = row?.ready ?? 0;
+  const failed = row?.failed ?? 0;
+  return { total, ready, failed, pending: total - ready - failed };
 }

@@ -15,7 +15,7 @@ export class InvoiceDocumentResolver {
 
   @Mutation(() => RegenerateInvoicePdfPayload, {
     description:
-      'Renders the invoice PDF again and replaces the stored file (same key). Administrators of the invoice’s client.',
+      'Renders the invoice PDF again and replaces the stored file (same key): the invoice goes back to PENDING and is READY once the render worker is done (poll pdfStatus). Administrators of the invoice’s client.',
   })
   @Scopes('invoices:write')
   async regenerateInvoicePdf(
@@ -24,7 +24,12 @@ export class InvoiceDocumentResolver {
   ): Promise<RegenerateInvoicePdfPayload> {
     const caller = callerOf(context);
     return withUserErrors(
-      async () => ({ invoice: await regenerateInvoicePdf(caller, input.invoiceId, context.storage, context.renderer) }),
+      async () => ({
+        invoice: await regenerateInvoicePdf(caller, input.invoiceId, context.storage, context.renderer, {
+          queue: context.renderQueue,
+          events: context.events,
+        }),
+      }),
       { invoice: null },
     );
   }

@@ -1,5 +1,6 @@
 import { withTenant } from '@ciro/db';
 import {
+  BadUserInputError,
   ForbiddenError,
   NotFoundError,
   assertClientAccess,
@@ -9,11 +10,13 @@ import {
   toGlobalId,
   type Caller,
   type Identity,
+  type RenderQueue,
 } from '@ciro/subgraph-common';
+import type { BillingRunDocumentsEvents } from '../events/billing-run-documents.events';
 import { renderInvoiceDocument } from '../jobs/render-invoice-document.job';
 import type { PdfRenderer } from '../pdf/pdf-renderer';
 import type { InvoiceBlobStore } from '../storage/invoice-blob-store';
-import { findInvoicePdfRow, type InvoicePdfRow } from './invoice-document.repository';
+import { findInvoicePdfRow, setInvoicePdf, type InvoicePdfRow } from './invoice-document.repository';
 import { PdfStatus, type Invoice } from './invoice-document.type';
 
 /** `null`: every customer of the client (admins with invoices:read); otherwise only that customer. Same rule as billing. */
@@ -63,19 +66,36 @@ export async function pdfUrlOf(
   return storage.readUrl(invoice.clientId, invoice.pdfBlobKey, ttlSeconds);
 }
 
-/** Renders an issued invoice again (administrators of its client); the blob key stays the same. */
+/**
+ * Renders an issued invoice again (administrators of its client); the blob key stays the same. With a render queue
+ * the invoice goes back to PENDING and the same render job is queued (forced); the PDF is READY when the worker is
+ * done. Without one, or when Redis does not answer, it is rendered here and now.
+ */
 export async function regenerateInvoicePdf(
   caller: Caller,
   globalId: string,
   storage: InvoiceBlobStore,
   renderer: PdfRenderer,
+  queued: { queue: RenderQueue | null; events?: BillingRunDocumentsEvents } = { queue: null },
 ): Promise<Invoice> {
   const { clientId, id } = fromTenantIdOrThrow('Invoice', globalId);
   assertClientAdmin(caller.identity, clientId);
-  const row = await withTenant(caller.database, tenantContextFor(caller.identity, clientId), (tx) =>
-    findInvoicePdfRow(tx, clientId, id),
-  );
+  const tenant = tenantContextFor(caller.identity, clientId);
+  const row = await withTenant(caller.database, tenant, (tx) => findInvoicePdfRow(tx, clientId, id));
   if (!row) throw new NotFoundError('Invoice', globalId);
-  await renderInvoiceDocument(caller.database, storage, renderer, { clientId, invoiceId: id });
+  if (row.status === 'DRAFT') throw new BadUserInputError('invoiceId', 'A draft has no PDF: issue it first');
+  let rendered = false;
+  if (queued.queue) {
+    await withTenant(caller.database, tenant, (tx) => setInvoicePdf(tx, clientId, id, { status: 'PENDING' }));
+    try {
+      await queued.queue.enqueue([{ clientId, invoiceId: id, billingRunId: row.billingRunId, force: true }]);
+      rendered = true;
+    } catch {
+      // Redis down: render in the request instead.
+    }
+  }
+  if (!rendered) {
+    await renderInvoiceDocument(caller.database, storage, renderer, { clientId, invoiceId: id }, { events: queued.events });
+  }
   return getInvoiceDocumentOrThrow(caller, globalId);
 }

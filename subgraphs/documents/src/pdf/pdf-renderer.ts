@@ -77,6 +77,11 @@ export class PdfRenderer {
     return this.browserOrLaunch();
   }
 
+  /** How many PDFs render at once (PDF_CONCURRENCY). */
+  get concurrencyLimit(): number {
+    return this.concurrency;
+  }
+
   /** Renders one HTML document to PDF; at most `concurrency` at a time. */
   async renderPdf(html: string, options: PdfOptions = {}): Promise<Buffer> {
     // A finishing job hands its slot straight to the next waiter, so a newcomer can never overtake it.
