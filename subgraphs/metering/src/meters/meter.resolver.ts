@@ -1,8 +1,9 @@
-import { BadUserInputError, Scopes, toConnection } from '@ciro/subgraph-common';
-import { Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { BadUserInputError, Scopes, YearMonthScalar, toConnection } from '@ciro/subgraph-common';
+import { Arg, Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { callerOf } from '../caller';
 import type { MeteringContext } from '../context';
-import { listMeterReadings } from './meter.service';
+import { MeterDataCompleteness } from '../consumption/consumption.type';
+import { listMeterReadings, meterDataCompleteness } from './meter.service';
 import { MAX_READINGS_PAGE, Meter, MeterReadingConnection, MeterReadingsArgs } from './meter.type';
 
 function decodeOffset(after: string | undefined): number {
@@ -27,5 +28,18 @@ export class MeterReadingsResolver {
     const page = { limit: args.first ?? MAX_READINGS_PAGE, offset: decodeOffset(args.after) };
     const { rows, total } = await listMeterReadings(callerOf(context), meter, { from: args.from, to: args.to }, page);
     return toConnection(rows, page, total);
+  }
+
+  @FieldResolver(() => MeterDataCompleteness, {
+    description:
+      "Expected 15-minute slots of a billing period (local month of the client's time zone, DST-aware) against the readings stored, with the missing slots as ranges. Customer users count only slots while the meter counts for them.",
+  })
+  @Scopes('readings:read', 'meters:read:own')
+  async dataCompleteness(
+    @Root() meter: Meter,
+    @Arg('period', () => YearMonthScalar) period: string,
+    @Ctx() context: MeteringContext,
+  ): Promise<MeterDataCompleteness> {
+    return meterDataCompleteness(callerOf(context), meter, period);
   }
 }

@@ -3,14 +3,23 @@ import {
   BadUserInputError,
   ForbiddenError,
   NotFoundError,
+  SLOT_MS,
+  expectedSlots,
   fromTenantIdOrThrow,
   hasAnyScope,
+  listPeriodSlotStarts,
+  periodBounds,
+  slotRanges,
   tenantContextFor,
   toGlobalId,
+  toLocalIso,
   type Page,
 } from '@ciro/subgraph-common';
 import Decimal from 'decimal.js';
 import type { Caller } from '../caller';
+import { meterSlotStarts } from '../consumption/consumption.repository';
+import type { MeterDataCompleteness } from '../consumption/consumption.type';
+import { findClientTimeZone } from '../readings/meter-lookup.repository';
 import { findVisibleMeter, listReadings } from './meter-readings.repository';
 import { MAX_READINGS_PAGE, type Meter, type MeterReading } from './meter.type';
 
@@ -69,6 +78,46 @@ export async function listMeterReadings(
         kwh: new Decimal(r.kwh),
         kvarh: r.kvarh === null ? null : new Decimal(r.kvarh),
         uploadId: r.uploadId ? toGlobalId('Upload', clientId, r.uploadId) : null,
+      })),
+    };
+  });
+}
+
+/**
+ * `Meter.dataCompleteness`: the slots of the local month (DST-aware) against the readings stored
+ * (as RLS lets the caller see them), with the missing slots as ranges.
+ */
+export async function meterDataCompleteness(
+  caller: Caller,
+  meter: Meter,
+  period: string,
+): Promise<MeterDataCompleteness> {
+  const { clientId, meterId } = meterIdsOrThrow(caller, meter.id);
+  return withTenant(caller.database, tenantContextFor(caller.identity, clientId), async (tx) => {
+    if (!(await findVisibleMeter(tx, clientId, meterId))) {
+      if (caller.identity.role === 'CUSTOMER_USER') throw new ForbiddenError('This meter belongs to another customer');
+      throw new NotFoundError('Meter', meter.id);
+    }
+    const zone = await findClientTimeZone(tx, clientId);
+    if (!zone) throw new NotFoundError('Meter', meter.id);
+    const { start, end } = periodBounds(period, zone);
+    const present = new Set((await meterSlotStarts(tx, clientId, meterId, start, end)).map((d) => d.getTime()));
+    const expected = listPeriodSlotStarts(period, zone);
+    const missing = expected.filter((slot) => !present.has(slot.getTime()));
+    const presentSlots = expected.length - missing.length;
+    return {
+      period,
+      timeZone: zone,
+      expectedSlots: expectedSlots(period, zone),
+      presentSlots,
+      missingSlots: missing.length,
+      percent: new Decimal(presentSlots).times(100).dividedBy(expected.length).toDecimalPlaces(2, Decimal.ROUND_DOWN),
+      gaps: slotRanges(missing).map((r) => ({
+        from: r.from,
+        to: r.to,
+        localFrom: toLocalIso(r.from, zone),
+        localTo: toLocalIso(r.to, zone),
+        slots: Math.round((r.to.getTime() - r.from.getTime()) / SLOT_MS),
       })),
     };
   });
