@@ -22,12 +22,7 @@ import {
   type RunCountsJson,
 } from './billing-run.repository';
 import { publishRunProgress, resumeRun, runInline, type BillingRunDeps } from './billing-run.steps';
-import {
-  BillingRunCustomerStatus,
-  type BillingRunStatus,
-  type BillingRun,
-  type RunBillingInput,
-} from './billing-run.type';
+import { BillingRunCustomerStatus, BillingRunStatus, type BillingRun, type RunBillingInput } from './billing-run.type';
 import { RunScopeCache } from './run-scope-cache';
 
 function toBillingRun(row: BillingRunRow, outcomes: Awaited<ReturnType<typeof listRunCustomerOutcomes>>): BillingRun {
@@ -146,7 +141,7 @@ export async function queueBillingRun(
 export async function resumeBillingRun(caller: Caller, globalId: string, deps: BillingRunDeps): Promise<BillingRun> {
   const { clientId, id } = fromTenantIdOrThrow('BillingRun', globalId);
   const before = await getBillingRunOrThrow(caller, globalId);
-  if (before.status === 'COMPLETED' || before.status === 'COMPLETED_WITH_ERRORS') {
+  if (before.status === BillingRunStatus.COMPLETED || before.status === BillingRunStatus.COMPLETED_WITH_ERRORS) {
     throw new BadUserInputError('id', `Billing run ${globalId} is ${before.status}: run billing again instead`);
   }
   await resumeRun(deps, { clientId, runId: id });

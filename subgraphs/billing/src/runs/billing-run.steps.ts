@@ -18,7 +18,7 @@ import {
   type RunStatus,
 } from './billing-run.repository';
 import { loadBillingScope } from './billing-inputs.repository';
-import { RunScopeCache } from './run-scope-cache';
+import type { RunScopeCache } from './run-scope-cache';
 
 /** What the steps of a run need: the same in a queue worker and in the inline run. */
 export interface BillingRunDeps {
