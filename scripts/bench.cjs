@@ -9,6 +9,7 @@ const root = path.resolve(__dirname, '..');
 const benches = [
   'db/dist/bench/tenant-overhead.bench.js',
   'subgraphs/billing/dist/bench/engine.bench.js',
+  'subgraphs/billing/dist/bench/billing-run.bench.js',
   'subgraphs/documents/dist/bench/pdf-throughput.bench.js',
 ];
 let failed = false;
