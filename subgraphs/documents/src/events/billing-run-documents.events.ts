@@ -3,7 +3,10 @@ import type { Redis } from 'ioredis';
 
 /** Announces a finished render of a billing run's invoice on `billing-runs:<rawClientId>`. */
 export interface BillingRunDocumentsEvents {
-  publish(rawClientId: string, event: { runId: string; invoiceId: string; pdfStatus: 'READY' | 'FAILED' }): Promise<void>;
+  publish(
+    rawClientId: string,
+    event: { runId: string; invoiceId: string; pdfStatus: 'READY' | 'FAILED' },
+  ): Promise<void>;
 }
 
 export function createBillingRunDocumentsEvents(redis: Redis): BillingRunDocumentsEvents {

@@ -95,7 +95,13 @@ export async function regenerateInvoicePdf(
     }
   }
   if (!rendered) {
-    await renderInvoiceDocument(caller.database, storage, renderer, { clientId, invoiceId: id }, { events: queued.events });
+    await renderInvoiceDocument(
+      caller.database,
+      storage,
+      renderer,
+      { clientId, invoiceId: id },
+      { events: queued.events },
+    );
   }
   return getInvoiceDocumentOrThrow(caller, globalId);
 }

@@ -14,7 +14,11 @@ runServiceProcess('documents worker', () => {
   return {
     logger,
     start: async () => {
-      const database = createDb({ url: env.DATABASE_URL, max: env.DATABASE_POOL_MAX, applicationName: 'documents-worker' });
+      const database = createDb({
+        url: env.DATABASE_URL,
+        max: env.DATABASE_POOL_MAX,
+        applicationName: 'documents-worker',
+      });
       const renderer = new PdfRenderer({
         executablePath: env.CHROMIUM_PATH,
         timeoutMs: env.PDF_RENDER_TIMEOUT_MS,
