@@ -137,6 +137,14 @@ export const INVOICE_TEMPLATE = String.raw`<!doctype html>
 <div class="keep">
   <h2>{{t.paymentInstructions}}</h2>
   <p>{{paymentInstructions}}</p>
+  {{#if paymentAccount}}
+  <table class="kv">
+    <tr><td>{{t.bank}}</td><td>{{paymentAccount.bank}}</td></tr>
+    {{#if paymentAccount.accountName}}<tr><td>{{t.accountName}}</td><td>{{paymentAccount.accountName}}</td></tr>{{/if}}
+    <tr><td>{{t.account}}</td><td>{{paymentAccount.accountNumber}}{{#if paymentAccount.accountType}} ({{paymentAccount.accountType}}){{/if}}</td></tr>
+    <tr><td>{{t.reference}}</td><td><strong>{{#if invoice.number}}{{invoice.number}}{{else}}{{t.draft}}{{/if}}</strong></td></tr>
+  </table>
+  {{/if}}
 </div>
 </body>
 </html>`;

@@ -59,7 +59,18 @@ export interface InvoiceDocumentModel {
 export interface Branding {
   /** A data: URI (SVG or PNG); remote URLs are never fetched. */
   logoDataUri?: string;
+  /** What tenancy's Client.branding calls the logo; used when it is a data: URI. */
+  logoUrl?: string;
   primaryColor?: string;
   accentColor?: string;
+  /** What tenancy's Client.branding calls the accent colour. */
+  secondaryColor?: string;
   paymentInstructions?: string;
+  /** Bank transfer details printed under the payment instructions; the reference is always the invoice number. */
+  paymentAccount?: {
+    bank: string;
+    accountNumber: string;
+    accountType?: string;
+    accountName?: string;
+  };
 }

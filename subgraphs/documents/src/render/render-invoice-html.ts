@@ -33,10 +33,18 @@ function group(fixed: string): string {
 }
 
 function brandColors(branding: Branding): { primary: string; accent: string } {
+  // The admin console edits `secondaryColor` (tenancy's Client.branding); older records have `accentColor`.
+  const accent = branding.accentColor ?? branding.secondaryColor;
   return {
     primary: branding.primaryColor && COLOR.test(branding.primaryColor) ? branding.primaryColor : DEFAULT_PRIMARY,
-    accent: branding.accentColor && COLOR.test(branding.accentColor) ? branding.accentColor : DEFAULT_ACCENT,
+    accent: accent && COLOR.test(accent) ? accent : DEFAULT_ACCENT,
   };
+}
+
+/** The inline logo: `logoDataUri`, or tenancy's `logoUrl` when it is a data: URI (https logos are never fetched). */
+function logoOf(branding: Branding): string | null {
+  const logo = branding.logoDataUri ?? branding.logoUrl;
+  return logo && LOGO.test(logo) ? logo : null;
 }
 
 function intlLocale(locale: 'es' | 'en'): string {
@@ -79,7 +87,6 @@ export function renderInvoiceHtml(model: InvoiceDocumentModel): string {
   const locale = model.locale === 'en' ? 'en' : 'es';
   const t = STRINGS[locale];
   const { primary, accent } = brandColors(model.client.branding);
-  const logo = model.client.branding.logoDataUri && LOGO.test(model.client.branding.logoDataUri);
   const blocks = consumptionByBlock(model.lines);
   const dq = model.dataQuality;
   return template({
@@ -87,7 +94,7 @@ export function renderInvoiceHtml(model: InvoiceDocumentModel): string {
     t,
     primary,
     accent,
-    logo: logo ? model.client.branding.logoDataUri : null,
+    logo: logoOf(model.client.branding),
     title: model.invoice.kind === 'CREDIT_NOTE' ? t.creditNote : t.invoice,
     client: model.client,
     customer: {
@@ -135,6 +142,10 @@ export function renderInvoiceHtml(model: InvoiceDocumentModel): string {
     })),
     maxDemandAt: dq?.maxDemandAt ? dq.maxDemandAt.replace('T', ' ').slice(0, 16) : null,
     paymentInstructions: model.client.branding.paymentInstructions ?? t.defaultPayment,
+    paymentAccount:
+      model.client.branding.paymentAccount?.bank && model.client.branding.paymentAccount.accountNumber
+        ? model.client.branding.paymentAccount
+        : null,
   });
 }
 

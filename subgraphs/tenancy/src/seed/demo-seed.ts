@@ -7,6 +7,7 @@ import { and, count, eq } from 'drizzle-orm';
 import { generateSecret, generateURI } from 'otplib';
 import { hashPassword } from '../auth/password';
 import { parseCustomerWorkbook, type ParsedCustomer } from '../customers/customer-workbook.parser';
+import { EIS_BRANDING, EIS_FISCAL } from './eis-branding';
 import { insertTariffFile, tariffFileSchema } from './tariff-file';
 
 export interface DemoLogin {
@@ -69,7 +70,8 @@ export async function seedDemoIfEmpty(database: Database, options: DemoSeedOptio
       code: 'EIS',
       name: 'EIS Power',
       legalName: 'EIS Power, S.A. de C.V.',
-      branding: { primaryColor: '#0B5394', secondaryColor: '#F1C232' },
+      ...EIS_FISCAL,
+      branding: EIS_BRANDING,
     });
     await insertTariffFile(tx, eis, tariff);
     logins.push(
@@ -168,7 +170,15 @@ async function insertUser(
 async function insertClient(
   tx: Tx,
   organizationId: string,
-  client: { code: string; name: string; legalName: string; branding: Record<string, string> },
+  client: {
+    code: string;
+    name: string;
+    legalName: string;
+    nit?: string;
+    nrc?: string;
+    address?: string;
+    branding: Record<string, unknown>;
+  },
 ): Promise<string> {
   const id = randomUUID();
   await tx.insert(schema.clients).values({ id, organizationId, ...client });
