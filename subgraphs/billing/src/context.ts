@@ -1,5 +1,5 @@
 import type { Database } from '@ciro/db';
-import type { RequestContext } from '@ciro/subgraph-common';
+import type { EventBus, RequestContext } from '@ciro/subgraph-common';
 import type { BillingRunDeps } from './runs/billing-run.steps';
 
 export interface BillingSettings {
@@ -11,4 +11,6 @@ export interface BillingContext extends RequestContext {
   settings: BillingSettings;
   /** The billing run queue, its progress events and the shared run steps. */
   runs: BillingRunDeps;
+  /** Redis pub/sub behind the billingRunProgress subscription. */
+  eventBus: EventBus;
 }

@@ -7,6 +7,7 @@ import { resolveInvoiceReference } from './invoices/invoice.reference';
 import { ClientBillingSummaryResolver, CustomerInvoicesResolver, InvoiceResolver } from './invoices/invoice.resolver';
 import { PaymentResolver } from './payments/payment.resolver';
 import { resolveBillingRunReference } from './runs/billing-run.reference';
+import { BillingRunProgressResolver } from './runs/billing-run-progress.resolver';
 import { BillingRunResolver } from './runs/billing-run.resolver';
 import { ClientTariffsResolver, TariffResolver } from './tariffs/tariff.resolver';
 import { resolveTariffReference } from './tariffs/tariff.reference';
@@ -16,6 +17,7 @@ export const billingResolvers = [
   TariffResolver,
   ClientTariffsResolver,
   BillingRunResolver,
+  BillingRunProgressResolver,
   InvoiceResolver,
   CustomerInvoicesResolver,
   ClientBillingSummaryResolver,

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Database } from '@ciro/db';
-import { createLogger, listenSubgraph, type Logger, type RunningSubgraph } from '@ciro/subgraph-common';
+import { RedisEventBus, createLogger, listenSubgraph, type Logger, type RunningSubgraph } from '@ciro/subgraph-common';
 import { Redis } from 'ioredis';
 import type { BillingContext, BillingSettings } from './context';
 import { createBillingRunQueue } from './jobs/queue';
@@ -52,6 +52,7 @@ export async function startBillingServer(options: BillingServerOptions): Promise
     queue,
     scopes: new RunScopeCache(),
   };
+  const eventBus = new RedisEventBus(redisUrl);
 
   let worker: RunningWorker | null = null;
   let server: RunningSubgraph;
@@ -73,7 +74,7 @@ export async function startBillingServer(options: BillingServerOptions): Promise
       jwtSecret: options.settings.jwtSecret,
       logger,
       introspection: options.introspection ?? false,
-      extendContext: (base) => ({ ...base, database: options.database, settings: options.settings, runs }),
+      extendContext: (base) => ({ ...base, database: options.database, settings: options.settings, runs, eventBus }),
       readiness: async () => {
         await options.database.sql`select 1`;
         await publisher.ping();
@@ -83,6 +84,7 @@ export async function startBillingServer(options: BillingServerOptions): Promise
   } catch (error) {
     await worker?.close();
     await queue.close();
+    await eventBus.close();
     publisher.disconnect();
     throw error;
   }
@@ -95,6 +97,7 @@ export async function startBillingServer(options: BillingServerOptions): Promise
       await running.stop();
       await worker?.close();
       await queue.close();
+      await eventBus.close();
       publisher.disconnect();
     },
   };
