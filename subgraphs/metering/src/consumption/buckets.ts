@@ -1,5 +1,5 @@
-import { SLOT_MS, toLocalIso } from '@ciro/subgraph-common';
-import { DateTime } from 'luxon';
+import { SLOT_MS } from '@ciro/subgraph-common';
+import { ZoneClock, formatWall } from './zone-clock';
 
 export type Granularity = 'SLOT' | 'HOUR' | 'DAY' | 'MONTH';
 
@@ -16,7 +16,7 @@ export interface BucketWindow {
   start: Date;
   end: Date;
   buckets: Bucket[];
-  /** Local calendar days `[firstDay, endDay)` covering the window (DAY, MONTH). */
+  /** Local calendar days `[firstDay, endDay)` covering the window. */
   firstDay: string;
   endDay: string;
 }
@@ -29,45 +29,84 @@ export const RANGE_LIMITS: Readonly<Record<Granularity, { days?: number; months?
   MONTH: { months: 120, text: '120 months' },
 };
 
-type Unit = 'hour' | 'day' | 'month';
-const UNIT: Record<Exclude<Granularity, 'SLOT'>, Unit> = { HOUR: 'hour', DAY: 'day', MONTH: 'month' };
+const HOUR_MS = 3_600_000;
 
-function floorTo(instant: Date, granularity: Granularity, zone: string): DateTime {
-  if (granularity === 'SLOT') {
-    return DateTime.fromMillis(Math.floor(instant.getTime() / SLOT_MS) * SLOT_MS, { zone });
-  }
-  return DateTime.fromJSDate(instant, { zone }).startOf(UNIT[granularity]);
+/** Local calendar day `YYYY-MM-DD` of a wall time. */
+function dayOf(wall: number): string {
+  return formatWall(wall).slice(0, 10);
 }
 
-function next(dt: DateTime, granularity: Granularity): DateTime {
+/** Floors an instant to the start of its bucket. */
+function floorTo(clock: ZoneClock, instant: number, granularity: Granularity): number {
   switch (granularity) {
     case 'SLOT':
-      return dt.plus({ milliseconds: SLOT_MS });
+      return Math.floor(instant / SLOT_MS) * SLOT_MS;
+    case 'HOUR': {
+      // Subtract the local minutes (re-resolving HH:00 would be ambiguous in a DST fold).
+      const wall = clock.wallOf(instant);
+      return instant - (wall - Math.floor(wall / HOUR_MS) * HOUR_MS);
+    }
+    case 'DAY': {
+      const d = new Date(clock.wallOf(instant));
+      return clock.instantOf(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()));
+    }
+    case 'MONTH': {
+      const d = new Date(clock.wallOf(instant));
+      return clock.instantOf(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1));
+    }
+  }
+}
+
+/** Start of the bucket after the one starting at `start`. */
+function nextStart(clock: ZoneClock, start: number, granularity: Granularity): number {
+  switch (granularity) {
+    case 'SLOT':
+      return start + SLOT_MS;
     // Absolute hours: every local hour start, also across a DST change.
     case 'HOUR':
-      return DateTime.fromMillis(dt.toMillis() + 3_600_000, { zone: dt.zone });
-    case 'DAY':
-      return dt.plus({ days: 1 }).startOf('day');
-    case 'MONTH':
-      return dt.plus({ months: 1 }).startOf('month');
+      return start + HOUR_MS;
+    case 'DAY': {
+      // Noon of the bucket's day is unambiguous; the next day's midnight follows it.
+      const d = new Date(clock.wallOf(start + 12 * HOUR_MS));
+      return clock.instantOf(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + 1));
+    }
+    case 'MONTH': {
+      const d = new Date(clock.wallOf(start + 12 * HOUR_MS));
+      return clock.instantOf(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1));
+    }
   }
 }
 
-function keyOf(dt: DateTime, granularity: Granularity): string {
+function keyOf(clock: ZoneClock, start: number, granularity: Granularity): string {
   switch (granularity) {
     case 'SLOT':
     case 'HOUR':
-      return String(dt.toMillis());
+      return String(start);
     case 'DAY':
-      return dt.toISODate() ?? '';
+      return dayOf(clock.wallOf(start + 12 * HOUR_MS));
     case 'MONTH':
-      return dt.toFormat('yyyy-MM');
+      return dayOf(clock.wallOf(start + 12 * HOUR_MS)).slice(0, 7);
   }
 }
 
 /** Rollup key of an instant (SLOT/HOUR rows are keyed by their start instant). */
 export function instantKey(instant: Date): string {
   return String(instant.getTime());
+}
+
+function ceilingOf(clock: ZoneClock, first: number, granularity: Granularity): number {
+  const limit = RANGE_LIMITS[granularity];
+  const d = new Date(clock.wallOf(first));
+  const wall = limit.months
+    ? Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + limit.months, d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes())
+    : Date.UTC(
+        d.getUTCFullYear(),
+        d.getUTCMonth(),
+        d.getUTCDate() + (limit.days ?? 0),
+        d.getUTCHours(),
+        d.getUTCMinutes(),
+      );
+  return clock.instantOf(wall);
 }
 
 /**
@@ -81,12 +120,11 @@ export function bucketWindow(
   granularity: Granularity,
   zone: string,
 ): { ok: true; window: BucketWindow } | { ok: false; field: 'to'; message: string } {
-  const first = floorTo(from, granularity, zone);
-  let last = floorTo(new Date(to.getTime() - 1), granularity, zone);
-  last = next(last, granularity);
-  const limit = RANGE_LIMITS[granularity];
-  const ceiling = limit.months ? first.plus({ months: limit.months }) : first.plus({ days: limit.days ?? 0 });
-  if (last.toMillis() > ceiling.toMillis()) {
+  const clock = new ZoneClock(zone);
+  const first = floorTo(clock, from.getTime(), granularity);
+  const last = nextStart(clock, floorTo(clock, to.getTime() - 1, granularity), granularity);
+  if (last > ceilingOf(clock, first, granularity)) {
+    const limit = RANGE_LIMITS[granularity];
     return {
       ok: false,
       field: 'to',
@@ -94,24 +132,25 @@ export function bucketWindow(
     };
   }
   const buckets: Bucket[] = [];
-  for (let dt = first; dt.toMillis() < last.toMillis();) {
-    const end = next(dt, granularity);
-    const start = dt.toJSDate();
-    buckets.push({ key: keyOf(dt, granularity), start, end: end.toJSDate(), localStart: toLocalIso(start, zone) });
-    dt = end;
+  for (let start = first; start < last;) {
+    const end = nextStart(clock, start, granularity);
+    buckets.push({
+      key: keyOf(clock, start, granularity),
+      start: new Date(start),
+      end: new Date(end),
+      localStart: formatWall(clock.wallOf(start)),
+    });
+    start = end;
   }
   return {
     ok: true,
     window: {
-      start: first.toJSDate(),
-      end: last.toJSDate(),
+      start: new Date(first),
+      end: new Date(last),
       buckets,
-      firstDay: first.setZone(zone).toISODate() ?? '',
-      // The day after the last instant: [firstDay, endDay) covers every local day touched.
-      endDay:
-        DateTime.fromMillis(last.toMillis() - 1, { zone })
-          .plus({ days: 1 })
-          .toISODate() ?? '',
+      firstDay: dayOf(clock.wallOf(first)),
+      // The day after the last instant's day: [firstDay, endDay) covers every local day touched.
+      endDay: dayOf(clock.wallOf(last - 1) + 86_400_000),
     },
   };
 }
