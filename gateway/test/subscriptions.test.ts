@@ -127,7 +127,11 @@ describe('subscriptions through the gateway (graphql-ws)', () => {
     const token = await admin.login();
     const uploadId = await uploadCsv(client, token);
 
-    const progress = subscribe<UploadProgressData>(stack, { query: UPLOAD_PROGRESS, variables: { id: uploadId }, token });
+    const progress = subscribe<UploadProgressData>(stack, {
+      query: UPLOAD_PROGRESS,
+      variables: { id: uploadId },
+      token,
+    });
     const snapshot = await progress.waitFor(() => true);
     expect(snapshot.errors).toBeUndefined();
     expect(snapshot.data?.uploadProgress).toMatchObject({ uploadId, stage: 'SNAPSHOT', upload: { id: uploadId } });
@@ -219,7 +223,12 @@ describe('subscriptions through the gateway (graphql-ws)', () => {
       token: adminToken,
     });
     const latest = await again.waitFor(() => true);
-    expect(latest.data?.liveMetrics).toMatchObject({ source: 'LATEST', slots: 1, uploadId, lastSlotStart: last.slotStart });
+    expect(latest.data?.liveMetrics).toMatchObject({
+      source: 'LATEST',
+      slots: 1,
+      uploadId,
+      lastSlotStart: last.slotStart,
+    });
     expect(new Decimal(latest.data?.liveMetrics.lastSlotKwh ?? 'NaN').equals(lastKwh)).toBe(true);
     await again.close();
   });
@@ -231,7 +240,11 @@ describe('subscriptions through the gateway (graphql-ws)', () => {
     const otherToken = await other.admin.login();
 
     const asNeighbour = await refusal(
-      subscribe(stack, { query: LIVE_METRICS, variables: { customerId: customer.globalId }, token: await neighbour.login() }),
+      subscribe(stack, {
+        query: LIVE_METRICS,
+        variables: { customerId: customer.globalId },
+        token: await neighbour.login(),
+      }),
     );
     expect(asNeighbour.map((error) => error.extensions?.code)).toEqual(['FORBIDDEN']);
 
@@ -240,7 +253,9 @@ describe('subscriptions through the gateway (graphql-ws)', () => {
     );
     expect(asOtherAdmin.map((error) => error.extensions?.code)).toEqual(['FORBIDDEN']);
 
-    const anonymous = await refusal(subscribe(stack, { query: LIVE_METRICS, variables: { customerId: customer.globalId } }));
+    const anonymous = await refusal(
+      subscribe(stack, { query: LIVE_METRICS, variables: { customerId: customer.globalId } }),
+    );
     expect(anonymous.map((error) => error.extensions?.code)).toEqual(['UNAUTHENTICATED']);
 
     // A made-up customer of the caller's own client: NOT_FOUND; a customer id of another type: refused too.

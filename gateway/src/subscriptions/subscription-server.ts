@@ -82,7 +82,10 @@ function toWebSocketUrl(httpUrl: string): string {
 function isFormattedErrors(value: unknown): value is GraphQLFormattedError[] {
   return (
     Array.isArray(value) &&
-    value.every((item) => typeof item === 'object' && item !== null && typeof (item as { message?: unknown }).message === 'string')
+    value.every(
+      (item) =>
+        typeof item === 'object' && item !== null && typeof (item as { message?: unknown }).message === 'string',
+    )
   );
 }
 
@@ -133,7 +136,7 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): { d
       });
       for await (const result of upstream) {
         yield {
-          ...(result.data !== undefined ? { data: result.data as Record<string, unknown> | null } : {}),
+          ...(result.data !== undefined ? { data: result.data } : {}),
           ...(result.errors ? { errors: result.errors.map(toGraphQLError) } : {}),
         };
       }
@@ -170,7 +173,9 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): { d
         const query = payload.query;
         const tokens = countTokens(query, QUERY_LIMITS.maxTokens);
         if (tokens !== null && tokens > QUERY_LIMITS.maxTokens) {
-          return [badRequest(`Syntax Error: Token limit of ${QUERY_LIMITS.maxTokens} exceeded.`, 'GRAPHQL_VALIDATION_FAILED')];
+          return [
+            badRequest(`Syntax Error: Token limit of ${QUERY_LIMITS.maxTokens} exceeded.`, 'GRAPHQL_VALIDATION_FAILED'),
+          ];
         }
         let document: DocumentNode;
         try {
@@ -184,7 +189,11 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): { d
         const errors = validate(schema, document, [...specifiedRules, ...options.validationRules]);
         if (errors.length > 0) {
           return errors.map(
-            (error) => new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED', ...error.extensions } }),
+            (error) =>
+              new GraphQLError(error.message, {
+                nodes: error.nodes,
+                extensions: { code: 'GRAPHQL_VALIDATION_FAILED', ...error.extensions },
+              }),
           );
         }
         const operationName = payload.operationName ?? null;
@@ -208,7 +217,12 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): { d
         const subscriptions = active.get(ctx) ?? new Set<string>();
         active.set(ctx, subscriptions);
         if (subscriptions.size >= MAX_SUBSCRIPTIONS_PER_CONNECTION) {
-          return [badRequest(`At most ${MAX_SUBSCRIPTIONS_PER_CONNECTION} subscriptions per connection`, 'TOO_MANY_SUBSCRIPTIONS')];
+          return [
+            badRequest(
+              `At most ${MAX_SUBSCRIPTIONS_PER_CONNECTION} subscriptions per connection`,
+              'TOO_MANY_SUBSCRIPTIONS',
+            ),
+          ];
         }
         subscriptions.add(id);
         const contextValue: ForwardContext = { ...connection, subgraph, query };

@@ -56,7 +56,7 @@ export function subscribe<TData = Record<string, unknown>>(
       { query: request.query, ...(request.variables ? { variables: request.variables } : {}) },
       {
         next: (result) => {
-          results.push(result as SubscriptionResult<TData>);
+          results.push(result);
           notify();
         },
         error: (error: unknown) => {

@@ -40,7 +40,9 @@ export function serveSubscriptions<TContext extends RequestContext>(
       schema: options.schema,
       // The same masking as HTTP responses: only deliberate errors reach the caller.
       onNext: (_ctx, _id, _payload, _args, result) =>
-        result.errors ? { ...result, errors: result.errors.map((error) => formatError(error.toJSON(), error)) } : undefined,
+        result.errors
+          ? { ...result, errors: result.errors.map((error) => formatError(error.toJSON(), error)) }
+          : undefined,
       onError: (_ctx, _id, _payload, errors) => errors.map((error) => formatError(error.toJSON(), error)),
       context: async (ctx) =>
         options.extendContext(
