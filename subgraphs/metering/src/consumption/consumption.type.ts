@@ -159,7 +159,9 @@ export class MeterDataCompleteness {
   @Field(() => Int)
   missingSlots!: number;
 
-  @Field(() => DecimalScalar, { description: 'presentSlots / expectedSlots × 100, two decimals, rounded down.' })
+  @Field(() => DecimalScalar, {
+    description: 'presentSlots / expectedSlots × 100, rounded down to at most two decimals ("99.75", "100").',
+  })
   percent!: Decimal;
 
   @Field(() => [CompletenessGap], { description: 'Missing slots as ranges, oldest first.' })
