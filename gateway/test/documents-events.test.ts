@@ -51,8 +51,14 @@ const RUN_DOCUMENTS = /* GraphQL */ `
   }
 `;
 
+interface Dte {
+  identificacion: Record<string, unknown>;
+  receptor: Record<string, unknown>;
+  resumen: Record<string, unknown>;
+  apendice: unknown[];
+}
 interface InvoiceDteQuery {
-  invoice: { id: string; number: string; total: string; pdfStatus: string; dte: Record<string, any> | null };
+  invoice: { id: string; number: string; total: string; pdfStatus: string; dte: Dte | null };
 }
 interface RunDocumentsQuery {
   billingRun: {

@@ -46,7 +46,11 @@ let invoiceId: string;
 let runId: string;
 const invoiceGlobalId = () => toGlobalId('Invoice', client.clientId, invoiceId);
 
-async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 60_000) {
+async function until<T>(
+  what: string,
+  probe: () => T | null | undefined | false | Promise<T | null | undefined | false>,
+  timeoutMs = 60_000,
+) {
   const started = Date.now();
   for (;;) {
     const value = await probe();
@@ -56,7 +60,7 @@ async function until<T>(what: string, probe: () => Promise<T | null | undefined 
   }
 }
 
-const pdfStatusOf = async (c: TestClient, id: string) =>
+const pdfStatusOf = async (c: TestClient, id: string): Promise<string> =>
   (await getInvoiceDocumentOrThrow(c.admin, toGlobalId('Invoice', c.clientId, id))).pdfStatus;
 
 async function runOf(c: TestClient, id: string): Promise<string> {
@@ -114,7 +118,7 @@ describe('invoices issued → PDFs through the render queue', () => {
     await until('READY', async () => (await pdfStatusOf(client, invoiceId)) === 'READY');
     const invoice = await getInvoiceDocumentOrThrow(client.admin, invoiceGlobalId());
     expect(invoice).toMatchObject({ pdfStatus: 'READY', pdfError: null, pdfBlobKey: `invoices/${invoiceId}.pdf` });
-    const blob = await fetch((await storage.readUrl(client.clientId, invoice.pdfBlobKey!, 60))!);
+    const blob = await fetch(await storage.readUrl(client.clientId, invoice.pdfBlobKey!, 60));
     expect(
       Buffer.from(await blob.arrayBuffer())
         .subarray(0, 5)
@@ -123,7 +127,7 @@ describe('invoices issued → PDFs through the render queue', () => {
   }, 90_000);
 
   it('announces the render on billing-runs:<clientId> with the run id, in the shape billingRunProgress reads', async () => {
-    const event = await until('a billing-run.documents message', async () =>
+    const event = await until('a billing-run.documents message', () =>
       messages.find((m) => m.channel === `billing-runs:${client.clientId}` && m.message.invoiceId === invoiceId),
     );
     expect(Object.keys(event.message).sort()).toEqual(['at', 'invoiceId', 'pdfStatus', 'runId', 'type']);
@@ -175,10 +179,7 @@ describe('invoices issued → PDFs through the render queue', () => {
     const queued = await regenerateInvoicePdf(client.admin, invoiceGlobalId(), storage, renderer, { queue });
     expect(queued.pdfStatus).toBe('PENDING');
     await until('READY again', async () => (await pdfStatusOf(client, invoiceId)) === 'READY');
-    await until(
-      'a second message',
-      async () => messages.filter((m) => m.message.invoiceId === invoiceId).length > before,
-    );
+    await until('a second message', () => messages.filter((m) => m.message.invoiceId === invoiceId).length > before);
     const after = await getInvoiceDocumentOrThrow(client.admin, invoiceGlobalId());
     expect(after.pdfBlobKey).toBe(`invoices/${invoiceId}.pdf`);
   }, 90_000);
@@ -207,7 +208,7 @@ describe('invoices issued → PDFs through the render queue', () => {
     const failed = await getInvoiceDocumentOrThrow(client.admin, invoiceGlobalId());
     expect(failed.pdfStatus).toBe('FAILED');
     expect(failed.pdfError).toMatch(/chromium|executable|ENOENT|spawn/i);
-    await until('a FAILED message', async () =>
+    await until('a FAILED message', () =>
       messages.find((m) => m.message.invoiceId === invoiceId && m.message.pdfStatus === 'FAILED'),
     );
     const context = { ...client.admin, authError: null } as unknown as DocumentsContext;
