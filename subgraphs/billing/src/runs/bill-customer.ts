@@ -9,7 +9,7 @@ import {
   type NewInvoiceLineRow,
 } from '../invoices/invoice.repository';
 import { loadCustomerBillingInput, type BillingScope, type CustomerToBill } from './billing-inputs.repository';
-import { putRunCustomerOutcome, type BillingRunCustomerStatus } from './billing-run.repository';
+import { putRunCustomerOutcome, type BillingRunCustomerStatus, type RunProgressRow } from './billing-run.repository';
 
 /** Two runs of the same period (or two workers of one run) bill a customer one after the other; re-entrant. */
 export async function lockCustomerPeriod(tx: Tx, clientId: string, customerId: string, period: string): Promise<void> {
@@ -74,16 +74,19 @@ export function draftLines(draft: InvoiceDraft): NewInvoiceLineRow[] {
  * and replaces the existing DRAFT (never an issued invoice, reported ALREADY_ISSUED); a customer without any
  * reading, or whose total would be negative, keeps no draft. Records the outcome on the run. Idempotent: the same
  * data gives the same draft, and there is never more than one live invoice per customer and period.
- * A plain function so a queue worker can call it per customer.
+ * A plain function so a queue worker can call it per customer; `locked` when the caller already holds
+ * `lockCustomerPeriod` in this transaction. Returns the outcome and the run's figures after it.
  */
 export async function billCustomer(
   tx: Tx,
   scope: BillingScope,
   customer: CustomerToBill,
   runId: string,
-): Promise<CustomerOutcome> {
+  options: { locked?: boolean } = {},
+): Promise<CustomerOutcome & { progress: RunProgressRow | null }> {
+  if (!options.locked) await lockCustomerPeriod(tx, scope.clientId, customer.id, scope.period);
   const outcome = await computeOutcome(tx, scope, customer, runId);
-  await putRunCustomerOutcome(tx, {
+  const progress = await putRunCustomerOutcome(tx, {
     clientId: scope.clientId,
     runId,
     customerId: customer.id,
@@ -95,7 +98,7 @@ export async function billCustomer(
     missingForecastHours: outcome.dataQuality?.missingForecastHours ?? null,
     message: outcome.message,
   });
-  return outcome;
+  return { ...outcome, progress };
 }
 
 async function computeOutcome(
@@ -105,7 +108,6 @@ async function computeOutcome(
   runId: string,
 ): Promise<CustomerOutcome> {
   const base = { customerId: customer.id, customerCode: customer.code };
-  await lockCustomerPeriod(tx, scope.clientId, customer.id, scope.period);
   const live = await findLiveInvoiceForUpdate(tx, scope.clientId, customer.id, scope.period);
   if (live && live.status !== 'DRAFT') {
     return {

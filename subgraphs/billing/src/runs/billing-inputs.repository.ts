@@ -1,6 +1,6 @@
 import { schema, type Tx } from '@ciro/db';
 import { periodBounds } from '@ciro/subgraph-common';
-import { and, asc, eq, gt, gte, inArray, isNull, lt, lte, or } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { AdjustmentInput, BillingInput, MeterInput, RateSetInput, TariffInput } from '../engine';
 import { loadTariffAggregates, type TariffAggregate } from '../tariffs/tariff.repository';
 
@@ -188,33 +188,33 @@ export async function loadCustomerBillingInput(
   }
 
   if (meters.size > 0) {
-    const rows = await tx
-      .select({
-        meterId: schema.meterReadings.meterId,
-        slotStart: schema.meterReadings.slotStart,
-        kwh: schema.meterReadings.kwh,
-        kwhReceived: schema.meterReadings.kwhReceived,
-      })
-      .from(schema.meterReadings)
-      .where(
-        and(
-          eq(schema.meterReadings.clientId, clientId),
-          inArray(schema.meterReadings.meterId, [...meters.keys()]),
-          gte(schema.meterReadings.slotStart, start),
-          lt(schema.meterReadings.slotStart, end),
-        ),
-      );
-    const readings = new Map<string, { slotStart: Date; kwh: string }[]>();
+    // One row per meter with its slots as text (epoch ms, delivered kWh, received kWh or "-"): thousands of readings
+    // cross the wire and get parsed without a row object and a column mapping per slot.
+    const rows = await tx.execute<{ meter_id: string; slots: string }>(sql`
+      select meter_id, string_agg(
+        ((extract(epoch from slot_start) * 1000)::bigint)::text || ' ' || kwh::text || ' ' || coalesce(kwh_received::text, '-'),
+        ',') as slots
+      from meter_readings
+      where client_id = ${clientId}
+        and meter_id in (${sql.join(
+          [...meters.keys()].map((id) => sql`${id}`),
+          sql`, `,
+        )})
+        and slot_start >= ${start.toISOString()}::timestamptz and slot_start < ${end.toISOString()}::timestamptz
+      group by meter_id`);
     for (const row of rows) {
-      const meter = meters.get(row.meterId)!;
+      const meter = meters.get(row.meter_id)!;
       // BILLING.md §2: consumption is the delivered channel unless the meter is configured otherwise.
-      const kwh = meter.channel === 'RECEIVED' ? row.kwhReceived : row.kwh;
-      if (kwh === null) continue;
-      const list = readings.get(row.meterId) ?? [];
-      list.push({ slotStart: row.slotStart, kwh });
-      readings.set(row.meterId, list);
+      const received = meter.channel === 'RECEIVED';
+      const readings: { slotStart: Date; kwh: string }[] = [];
+      for (const slot of row.slots.split(',')) {
+        const [ms, kwh, kwhReceived] = slot.split(' ') as [string, string, string];
+        const value = received ? kwhReceived : kwh;
+        if (value === '-') continue;
+        readings.push({ slotStart: new Date(Number(ms)), kwh: value });
+      }
+      meter.readings = readings;
     }
-    for (const meter of meters.values()) meter.readings = readings.get(meter.id) ?? [];
   }
 
   const forecastRows = await tx

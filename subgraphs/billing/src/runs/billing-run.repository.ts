@@ -36,33 +36,33 @@ export async function findBillingRunRow(tx: Tx, clientId: string, id: string): P
   return row ?? null;
 }
 
-/** Records (or, on a resumed run, replaces) one customer's outcome and counts it in the run's progress once. */
-export async function putRunCustomerOutcome(tx: Tx, outcome: NewBillingRunCustomer): Promise<void> {
-  const t = schema.billingRunCustomers;
-  const [inserted] = await tx
-    .insert(t)
-    .values(outcome)
-    .onConflictDoUpdate({
-      target: [t.clientId, t.runId, t.customerId],
-      set: {
-        status: outcome.status,
-        invoiceId: outcome.invoiceId ?? null,
-        total: outcome.total ?? null,
-        expectedSlots: outcome.expectedSlots ?? null,
-        presentSlots: outcome.presentSlots ?? null,
-        missingForecastHours: outcome.missingForecastHours ?? null,
-        message: outcome.message ?? null,
-        updatedAt: new Date(),
-      },
-    })
-    // xmax = 0 only for a row this statement inserted.
-    .returning({ fresh: sql<boolean>`(xmax = 0)` });
-  if (inserted?.fresh) {
-    await tx
-      .update(schema.billingRuns)
-      .set({ progress: sql`${schema.billingRuns.progress} + 1` })
-      .where(and(eq(schema.billingRuns.clientId, outcome.clientId), eq(schema.billingRuns.id, outcome.runId)));
-  }
+/**
+ * Records (or, on a resumed run, replaces) one customer's outcome and counts it in the run's progress once, in one
+ * statement, and returns the run's figures after it (what a progress event carries).
+ */
+export async function putRunCustomerOutcome(tx: Tx, outcome: NewBillingRunCustomer): Promise<RunProgressRow | null> {
+  const o = outcome;
+  const rows = await tx.execute<{ status: string; total: number; done: number; failed: number }>(sql`
+    with put as (
+      insert into billing_run_customers (client_id, run_id, customer_id, status, invoice_id, total, expected_slots,
+        present_slots, missing_forecast_hours, message, updated_at)
+      values (${o.clientId}, ${o.runId}, ${o.customerId}, ${o.status}, ${o.invoiceId ?? null}, ${o.total ?? null},
+        ${o.expectedSlots ?? null}, ${o.presentSlots ?? null}, ${o.missingForecastHours ?? null}, ${o.message ?? null}, now())
+      on conflict (client_id, run_id, customer_id) do update set status = excluded.status,
+        invoice_id = excluded.invoice_id, total = excluded.total, expected_slots = excluded.expected_slots,
+        present_slots = excluded.present_slots, missing_forecast_hours = excluded.missing_forecast_hours,
+        message = excluded.message, updated_at = excluded.updated_at
+      -- xmax = 0 only for a row this statement inserted.
+      returning (xmax = 0) as fresh, status
+    )
+    update billing_runs r set progress = r.progress + (select count(*) from put where fresh)::int
+    where r.client_id = ${o.clientId} and r.id = ${o.runId}
+    returning r.status, r.total, r.progress as done,
+      ((select count(*) from billing_run_customers c
+         where c.client_id = ${o.clientId} and c.run_id = ${o.runId} and c.status = 'FAILED' and c.customer_id <> ${o.customerId})
+       + (select count(*) from put where status = 'FAILED'))::int as failed`);
+  const [row] = [...rows];
+  return row ? { status: row.status as RunStatus, total: row.total, done: row.done, failed: row.failed } : null;
 }
 
 export async function listRunCustomerOutcomes(
@@ -96,6 +96,23 @@ export async function markRunStarted(tx: Tx, clientId: string, runId: string, at
     .where(and(runKey(clientId, runId), eq(schema.billingRuns.status, 'QUEUED')))
     .returning({ id: schema.billingRuns.id });
   return rows.length > 0;
+}
+
+/**
+ * The run's period, under the customer's billing lock (`billing:<client>:<customer>:<period>`, the one
+ * `billCustomer` takes): null when the run is not visible.
+ */
+export async function lockRunCustomer(
+  tx: Tx,
+  clientId: string,
+  runId: string,
+  customerId: string,
+): Promise<{ period: string; status: string } | null> {
+  const rows = await tx.execute<{ period: string; status: string }>(sql`
+    select period, status, pg_advisory_xact_lock(hashtextextended('billing:' || client_id || ':' || ${customerId}::text || ':' || period, 0))
+    from billing_runs where client_id = ${clientId} and id = ${runId}`);
+  const [row] = [...rows];
+  return row ? { period: row.period, status: row.status } : null;
 }
 
 export async function hasRunCustomerOutcome(tx: Tx, clientId: string, runId: string, customerId: string) {

@@ -1,13 +1,14 @@
 import { withTenant, type Database, type TenantContext } from '@ciro/db';
 import type { Logger } from '@ciro/subgraph-common';
 import type { BillingRunQueue } from '../jobs/queue';
-import { billCustomer, lockCustomerPeriod } from './bill-customer';
+import { billCustomer } from './bill-customer';
 import type { BillingRunEvents } from './billing-run-events';
 import {
   findBillingRunRow,
   finishBillingRun,
   hasRunCustomerOutcome,
   listRunCustomerIdsWithOutcome,
+  lockRunCustomer,
   markRunFailed,
   markRunStarted,
   putRunCustomerOutcome,
@@ -15,6 +16,7 @@ import {
   reopenBillingRun,
   TERMINAL_RUN_STATUSES,
   type BillingRunCustomerStatus,
+  type RunProgressRow,
   type RunStatus,
 } from './billing-run.repository';
 import { loadBillingScope } from './billing-inputs.repository';
@@ -46,7 +48,22 @@ export async function publishRunProgress(deps: BillingRunDeps, ref: RunRef, cust
     const progress = await withTenant(deps.database, workerContext(ref.clientId), (tx) =>
       readRunProgress(tx, ref.clientId, ref.runId),
     );
-    if (!progress) return;
+    await publishProgress(deps, ref, progress, customerId);
+  } catch (error) {
+    deps.logger.warn({ err: error, runId: ref.runId }, 'could not publish billing run progress');
+  }
+}
+
+export type BillRunCustomerResult = BillingRunCustomerStatus | 'SKIPPED' | 'RUN_GONE';
+
+async function publishProgress(
+  deps: BillingRunDeps,
+  ref: RunRef,
+  progress: RunProgressRow | null,
+  customerId: string | null,
+): Promise<void> {
+  if (!progress) return;
+  try {
     await deps.events.publish(ref.clientId, {
       runId: ref.runId,
       status: progress.status,
@@ -60,8 +77,6 @@ export async function publishRunProgress(deps: BillingRunDeps, ref: RunRef, cust
   }
 }
 
-export type BillRunCustomerResult = BillingRunCustomerStatus | 'SKIPPED' | 'RUN_GONE';
-
 /**
  * One child of a run: bills the customer (BILLING.md, `billCustomer`) in one transaction unless the customer already
  * has an outcome in this run (a resumed or retried job), then publishes progress. On the last attempt an unexpected
@@ -73,19 +88,24 @@ export async function billRunCustomer(
   options: { lastAttempt: boolean } = { lastAttempt: true },
 ): Promise<BillRunCustomerResult> {
   const ctx = workerContext(ref.clientId);
-  const started = await withTenant(deps.database, ctx, (tx) => markRunStarted(tx, ref.clientId, ref.runId, new Date()));
-  if (started) await publishRunProgress(deps, ref, null);
+  let started = false;
   let result: BillRunCustomerResult;
+  let progress: RunProgressRow | null = null;
   try {
     result = await withTenant(deps.database, ctx, async (tx) => {
-      const run = await findBillingRunRow(tx, ref.clientId, ref.runId);
-      if (!run) return 'RUN_GONE';
       // billCustomer's lock, taken before the check: a second worker on the same customer waits, then skips it.
-      await lockCustomerPeriod(tx, ref.clientId, ref.customerId, run.period);
+      const run = await lockRunCustomer(tx, ref.clientId, ref.runId, ref.customerId);
+      if (!run) return 'RUN_GONE';
+      // QUEUED → RUNNING with the first customer (in this transaction: no extra round trip for the others).
+      if (run.status === 'QUEUED') started = await markRunStarted(tx, ref.clientId, ref.runId, new Date());
       if (await hasRunCustomerOutcome(tx, ref.clientId, ref.runId, ref.customerId)) return 'SKIPPED';
-      const found = await deps.scopes.customerOf(tx, run, ref.customerId);
+      const found = await deps.scopes.customerOf(
+        tx,
+        { clientId: ref.clientId, id: ref.runId, period: run.period },
+        ref.customerId,
+      );
       if (!found?.customer) {
-        await putRunCustomerOutcome(tx, {
+        progress = await putRunCustomerOutcome(tx, {
           clientId: ref.clientId,
           runId: ref.runId,
           customerId: ref.customerId,
@@ -94,13 +114,15 @@ export async function billRunCustomer(
         });
         return 'FAILED';
       }
-      return (await billCustomer(tx, found.scope, found.customer, ref.runId)).status;
+      const billed = await billCustomer(tx, found.scope, found.customer, ref.runId, { locked: true });
+      progress = billed.progress;
+      return billed.status;
     });
   } catch (error) {
     if (!options.lastAttempt) throw error;
     const message = error instanceof Error ? error.message : String(error);
     deps.logger.error({ err: error, runId: ref.runId, customerId: ref.customerId }, 'billing a customer failed');
-    await withTenant(deps.database, ctx, (tx) =>
+    progress = await withTenant(deps.database, ctx, (tx) =>
       putRunCustomerOutcome(tx, {
         clientId: ref.clientId,
         runId: ref.runId,
@@ -111,7 +133,8 @@ export async function billRunCustomer(
     );
     result = 'FAILED';
   }
-  if (result !== 'RUN_GONE' && result !== 'SKIPPED') await publishRunProgress(deps, ref, ref.customerId);
+  if (started) await publishRunProgress(deps, ref, null);
+  if (result !== 'RUN_GONE' && result !== 'SKIPPED') await publishProgress(deps, ref, progress, ref.customerId);
   return result;
 }
 
