@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createDb, type Database } from '@ciro/db';
-import { createLogger, type RunningSubgraph } from '@ciro/subgraph-common';
+import { configureRenderQueue, createLogger, type RunningSubgraph } from '@ciro/subgraph-common';
 import { startBillingServer } from '@ciro/billing';
 import { InvoiceBlobStore, PdfRenderer, startDocumentsServer } from '@ciro/documents';
 import { startMeteringServer } from '@ciro/metering';
@@ -30,6 +30,11 @@ export interface StackOptions {
   production?: boolean;
   /** Default true, as in production. */
   mfaRequiredForAdmins?: boolean;
+  /**
+   * Issued invoices are rendered as in production: billing queues one render job per invoice (on a queue of this
+   * stack's own) and the documents subgraph's worker renders it and announces it on the run's progress channel.
+   */
+  renderQueue?: boolean;
   /** Extra gateway options (e.g. a stub subgraph URL). */
   gateway?: Partial<Pick<GatewayOptions, 'subgraphUrls' | 'verifyApiKey'>>;
 }
@@ -77,10 +82,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       redis: { url: inject('redisUrl'), queuePrefix: `test-${randomBytes(4).toString('hex')}` },
       blob: { connectionString: inject('azuriteConnectionString') },
     });
+    const renderQueue = options.renderQueue
+      ? { redisUrl: inject('redisUrl'), prefix: `test-render-${randomBytes(4).toString('hex')}` }
+      : null;
+    if (renderQueue) await configureRenderQueue(renderQueue);
     documents = await startDocumentsServer({
       database,
       port: 0,
       logger: logger.child({ service: 'documents' }),
+      ...(renderQueue ? { queue: { ...renderQueue, worker: { concurrency: 1 } } } : {}),
       settings: { jwtSecret, pdfUrlTtlSeconds: 300 },
       storage: new InvoiceBlobStore(inject('azuriteConnectionString')),
       renderer,
@@ -106,6 +116,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     await billing?.stop();
     await metering?.stop();
     await documents?.stop();
+    if (options.renderQueue) await configureRenderQueue(null);
     await renderer.close();
     await database.close();
     throw error;
@@ -134,6 +145,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await running.billing.stop();
       await running.metering.stop();
       await running.documents.stop();
+      if (options.renderQueue) await configureRenderQueue(null);
       await renderer.close();
       await database.close();
     },
