@@ -11,6 +11,9 @@ const benches = [
   'subgraphs/billing/dist/bench/engine.bench.js',
   'subgraphs/billing/dist/bench/billing-run.bench.js',
   'subgraphs/documents/dist/bench/pdf-throughput.bench.js',
+  // Parse, store and dashboard-query figures; BENCH_READINGS_METERS (default 1000) sets the query
+  // figure's load (one year × that many meters: 35 M readings take minutes).
+  'subgraphs/metering/dist/bench/ingestion.bench.js',
 ];
 let failed = false;
 for (const bench of benches) {

@@ -43,3 +43,24 @@ export async function copyInto(tx: Tx, statement: string, rows: Iterable<readonl
   await pipeline(Readable.from(chunks()), writable);
   return count;
 }
+
+/** Streams ready COPY text lines (each ending in a newline) into `COPY … FROM STDIN`, in chunks of about 64 KB. */
+export async function copyLines(tx: Tx, statement: string, lines: Iterable<string>): Promise<number> {
+  const sql = rawSqlOf(tx);
+  const writable = await sql.unsafe(statement).writable();
+  let count = 0;
+  function* chunks(): Generator<string> {
+    let buffer = '';
+    for (const line of lines) {
+      buffer += line;
+      count++;
+      if (buffer.length >= 65_536) {
+        yield buffer;
+        buffer = '';
+      }
+    }
+    if (buffer) yield buffer;
+  }
+  await pipeline(Readable.from(chunks()), writable);
+  return count;
+}

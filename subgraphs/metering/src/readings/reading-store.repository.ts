@@ -1,6 +1,6 @@
 import type { Tx } from '@ciro/db';
 import { sql } from 'drizzle-orm';
-import { copyInto } from './raw-sql';
+import { copyLines } from './raw-sql';
 
 /** One reading to store: raw register values (the multiplier is applied in the rollups). */
 export interface StagedReading {
@@ -26,21 +26,28 @@ export async function ensureReadingPartitions(tx: Tx, from: Date, to: Date): Pro
 /**
  * COPY does not run on RLS tables: readings go into a temporary table first (dropped at
  * commit), from which one INSERT … SELECT … ON CONFLICT moves them under the policies.
+ * No key on the staging table: the parser yields one reading per meter and slot, and a
+ * duplicate would still fail the upsert ("cannot affect row a second time").
  */
 export async function stageReadings(tx: Tx, readings: Iterable<StagedReading>): Promise<number> {
+  await tx.execute(sql.raw('drop table if exists pg_temp.staged_meter_readings'));
   await tx.execute(
     sql.raw(`create temporary table staged_meter_readings (
       meter_id uuid not null,
       slot_start timestamptz not null,
       kwh numeric(18, 6) not null,
-      kvarh numeric(18, 6),
-      primary key (meter_id, slot_start)
+      kvarh numeric(18, 6)
     ) on commit drop`),
   );
-  function* rows(): Generator<(string | null)[]> {
-    for (const r of readings) yield [r.meterId, r.slotStart.toISOString(), r.kwh, r.kvarh];
+  // Uuids, ISO instants and decimal strings never hold a tab, newline or backslash: no per-field escaping.
+  function* lines(): Generator<string> {
+    for (const r of readings) yield `${r.meterId}\t${r.slotStart.toISOString()}\t${r.kwh}\t${r.kvarh ?? '\\N'}\n`;
   }
-  const count = await copyInto(tx, 'copy staged_meter_readings (meter_id, slot_start, kwh, kvarh) from stdin', rows());
+  const count = await copyLines(
+    tx,
+    'copy staged_meter_readings (meter_id, slot_start, kwh, kvarh) from stdin',
+    lines(),
+  );
   await tx.execute(sql.raw('analyze staged_meter_readings'));
   return count;
 }
@@ -72,4 +79,30 @@ export async function upsertStaged(tx: Tx, clientId: string, uploadId: string | 
       set kwh = excluded.kwh, kvarh = excluded.kvarh, upload_id = excluded.upload_id, updated_at = excluded.updated_at
       where (meter_readings.kwh, meter_readings.kvarh) is distinct from (excluded.kwh, excluded.kvarh)`);
   return result.count;
+}
+
+/**
+ * summarizeStaged then upsertStaged, with a fast path for the common case of readings for
+ * slots nothing is stored for yet (a new month): one index probe per staged meter over its
+ * staged range finds no stored reading, so every staged reading is new and the comparison
+ * join is skipped. The counts are the same as summarizeStaged's.
+ */
+export async function upsertStagedCounting(tx: Tx, clientId: string, uploadId: string | null): Promise<UpsertSummary> {
+  const rows = await tx.execute<{ staged: string | null; stored: boolean | null }>(sql`
+    select sum(p.n)::text as staged,
+      bool_or(exists (
+        select 1 from meter_readings m
+        where m.client_id = ${clientId} and m.meter_id = p.meter_id and m.slot_start >= p.lo and m.slot_start <= p.hi
+      )) as stored
+    from (
+      select meter_id, min(slot_start) as lo, max(slot_start) as hi, count(*) as n
+      from staged_meter_readings group by meter_id
+    ) p`);
+  const probe = rows[0];
+  const counts =
+    probe?.stored === false
+      ? { new: Number(probe.staged ?? 0), unchanged: 0, replaced: 0 }
+      : await summarizeStaged(tx, clientId);
+  await upsertStaged(tx, clientId, uploadId);
+  return counts;
 }

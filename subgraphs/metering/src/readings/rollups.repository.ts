@@ -17,6 +17,17 @@ export interface RollupScope {
   /** First changed slot start and end of the last changed slot. */
   from: Date;
   to: Date;
+  /**
+   * The changed readings are still in the transaction's staging table (staged_meter_readings)
+   * and were just upserted: the rollups read them from there instead of from meter_readings.
+   */
+  staged?: boolean;
+}
+
+/** A temporary table dropped at commit; a second call in the same transaction starts it afresh. */
+async function createTempTable(tx: Tx, name: string, columns: string): Promise<void> {
+  await tx.execute(sql.raw(`drop table if exists pg_temp.${name}`));
+  await tx.execute(sql.raw(`create temporary table ${name} (${columns}) on commit drop`));
 }
 
 interface AffectedCustomer {
@@ -102,6 +113,11 @@ async function classifiers(
  * kWh = Σ raw kWh × multiplier of the meters assigned at that slot (delivered channel unless
  * the meter says RECEIVED), then per hour/day and tariff block the sum, the max kW (kWh × 4)
  * and the number of meter readings. Runs in the caller's transaction.
+ *
+ * Set-based: the assignments, meters and calendar are put in temporary tables once, and with
+ * `scope.staged` the readings just upserted are read from the staging table, so meter_readings
+ * is only read around them (the rest of the first and last local day) and for the affected
+ * customers' other meters.
  */
 export async function recomputeRollups(tx: Tx, scope: RollupScope): Promise<{ customers: number }> {
   const window = localDayWindow(scope.from, scope.to, scope.zone);
@@ -112,15 +128,11 @@ export async function recomputeRollups(tx: Tx, scope: RollupScope): Promise<{ cu
   const tariffKeys = [...byTariff.keys()];
   if (customers.some((c) => c.tariffId === null)) tariffKeys.push(NO_TARIFF);
 
-  await tx.execute(
-    sql.raw(`create temporary table rollup_calendar (
-      tariff_id uuid not null,
-      slot_start timestamptz not null,
-      hour_start timestamptz not null,
-      day date not null,
-      block text not null,
-      primary key (tariff_id, slot_start)
-    ) on commit drop`),
+  await createTempTable(
+    tx,
+    'rollup_calendar',
+    `tariff_id uuid not null, slot_start timestamptz not null, hour_start timestamptz not null,
+     day date not null, block text not null`,
   );
   const zone = scope.zone;
   function* calendar(): Generator<string[]> {
@@ -151,40 +163,102 @@ export async function recomputeRollups(tx: Tx, scope: RollupScope): Promise<{ cu
     where client_id = ${scope.clientId} and customer_id = any(${ids})
       and day >= ${window.firstDay}::date and day < ${window.endDay}::date`);
 
-  const slots = sql`
-    select a.customer_id, r.slot_start,
-      sum(case when m.consumption_channel = 'RECEIVED' then r.kwh_received else r.kwh end * m.multiplier) as kwh,
-      count(*) as readings
-    from meter_readings r
-    join meters m on m.client_id = r.client_id and m.id = r.meter_id
-    join meter_assignments a on a.client_id = r.client_id and a.meter_id = r.meter_id
-      and a.valid_from <= r.slot_start and (a.valid_to is null or r.slot_start < a.valid_to)
-    where r.client_id = ${scope.clientId} and a.customer_id = any(${ids})
-      and r.slot_start >= ${start}::timestamptz and r.slot_start < ${end}::timestamptz
-      and case when m.consumption_channel = 'RECEIVED' then r.kwh_received else r.kwh end is not null
-    group by a.customer_id, r.slot_start`;
-  const classified = sql`
-    select s.customer_id, k.hour_start, k.day, k.block, s.kwh, s.readings
-    from (${slots}) s
-    join customers c on c.client_id = ${scope.clientId} and c.id = s.customer_id
-    join rollup_calendar k on k.tariff_id = coalesce(c.tariff_id, ${NO_TARIFF}::uuid) and k.slot_start = s.slot_start`;
-  // Materialised once: both rollups read the same classified customer slots.
-  await tx.execute(
-    sql.raw(`create temporary table rollup_slots (
-      customer_id uuid not null, hour_start timestamptz not null, day date not null,
-      block text not null, kwh numeric not null, readings bigint not null
-    ) on commit drop`),
+  // The small RLS tables are read once (under the caller's policies) into temporary tables, so
+  // the large statement below joins only meter_readings, the staging table and these.
+  await createTempTable(
+    tx,
+    'rollup_assignments',
+    `meter_id uuid not null, customer_id uuid not null, tariff_key uuid not null,
+     valid_from timestamptz not null, valid_to timestamptz, multiplier numeric not null, received boolean not null`,
   );
-  await tx.execute(sql`insert into rollup_slots ${classified}`);
+  await tx.execute(sql`
+    insert into rollup_assignments
+    select a.meter_id, a.customer_id, coalesce(c.tariff_id, ${NO_TARIFF}::uuid), a.valid_from, a.valid_to,
+      m.multiplier, m.consumption_channel = 'RECEIVED'
+    from meter_assignments a
+    join meters m on m.client_id = a.client_id and m.id = a.meter_id
+    join customers c on c.client_id = a.client_id and c.id = a.customer_id
+    where a.client_id = ${scope.clientId} and a.customer_id = any(${ids})
+      and a.valid_from < ${end}::timestamptz and (a.valid_to is null or a.valid_to > ${start}::timestamptz)`);
+  // Per meter, the slots [lo, hi] whose stored values are exactly the staged ones: a staged meter
+  // (delivered channel) whose staged slots are every aligned slot from its first to its last.
+  // Its readings there come from the staging table; all others from meter_readings.
+  await createTempTable(
+    tx,
+    'rollup_meters',
+    'meter_id uuid primary key, received boolean not null, lo timestamptz, hi timestamptz',
+  );
+  const covered = scope.staged
+    ? sql`left join (
+        select meter_id, min(slot_start) as lo, max(slot_start) as hi
+        from staged_meter_readings
+        group by meter_id
+        having bool_and(extract(epoch from slot_start)::numeric % 900 = 0)
+          and count(*) = extract(epoch from max(slot_start) - min(slot_start))::numeric / 900 + 1
+      ) cov on cov.meter_id = x.meter_id and not x.received`
+    : sql`left join (select null::uuid as meter_id, null::timestamptz as lo, null::timestamptz as hi) cov on false`;
+  await tx.execute(sql`
+    insert into rollup_meters
+    select x.meter_id, x.received, cov.lo, cov.hi
+    from (select distinct meter_id, received from rollup_assignments) x
+    ${covered}`);
+  await tx.execute(sql.raw('analyze rollup_calendar, rollup_assignments, rollup_meters'));
+
+  const stagedPart = scope.staged
+    ? sql`select s.meter_id, s.slot_start, s.kwh as value
+      from staged_meter_readings s join rollup_meters m on m.meter_id = s.meter_id and m.lo is not null
+      union all `
+    : sql``;
+  const readings = sql`
+    ${stagedPart}
+    select m.meter_id, r.slot_start, r.value
+    from rollup_meters m
+    cross join lateral (
+      select r.slot_start, case when m.received then r.kwh_received else r.kwh end as value
+      from meter_readings r
+      where r.client_id = ${scope.clientId} and r.meter_id = m.meter_id
+        and r.slot_start >= ${start}::timestamptz and r.slot_start < least(${end}::timestamptz, m.lo)
+      union all
+      select r.slot_start, case when m.received then r.kwh_received else r.kwh end
+      from meter_readings r
+      where m.hi is not null and r.client_id = ${scope.clientId} and r.meter_id = m.meter_id
+        and r.slot_start > m.hi and r.slot_start < ${end}::timestamptz
+    ) r
+    where r.value is not null`;
+  // Per customer and slot: Σ value × multiplier of the meters assigned at that slot.
+  const slots = sql`
+    select a.customer_id, a.tariff_key, v.slot_start, sum(v.value * a.multiplier) as kwh, count(*) as readings
+    from (${readings}) v
+    join rollup_assignments a on a.meter_id = v.meter_id
+      and a.valid_from <= v.slot_start and (a.valid_to is null or v.slot_start < a.valid_to)
+    group by a.customer_id, a.tariff_key, v.slot_start`;
+  // Enough memory for the groupings to stay in memory; put back before returning.
+  const [memory] = await tx.execute<{ work_mem: string }>(sql`select current_setting('work_mem') as work_mem`);
+  await tx.execute(sql`select set_config('work_mem', '128MB', true)`);
+  // Customer hours, materialised once (unrounded): readings_hourly is them; readings_daily sums
+  // them per local day (a local hour lies within one local day), the max of the hours' max kW
+  // being the max of the day's slots.
+  await createTempTable(
+    tx,
+    'rollup_hours',
+    `customer_id uuid not null, hour_start timestamptz not null, day date not null, block text not null,
+     kwh numeric not null, max_kw numeric not null, readings bigint not null`,
+  );
+  await tx.execute(sql`
+    insert into rollup_hours
+    select s.customer_id, k.hour_start, k.day, k.block, sum(s.kwh), max(s.kwh) * 4, sum(s.readings)
+    from (${slots}) s
+    join rollup_calendar k on k.tariff_id = s.tariff_key and k.slot_start = s.slot_start
+    group by s.customer_id, k.hour_start, k.day, k.block`);
   await tx.execute(sql`
     insert into readings_hourly (client_id, customer_id, hour_start, block, kwh, max_kw, slot_count)
-    select ${scope.clientId}, x.customer_id, x.hour_start, x.block, sum(x.kwh), max(x.kwh) * 4, sum(x.readings)
-    from rollup_slots x
-    group by x.customer_id, x.hour_start, x.block`);
+    select ${scope.clientId}, x.customer_id, x.hour_start, x.block, x.kwh, x.max_kw, x.readings
+    from rollup_hours x`);
   await tx.execute(sql`
     insert into readings_daily (client_id, customer_id, day, block, kwh, max_kw, slot_count)
-    select ${scope.clientId}, x.customer_id, x.day, x.block, sum(x.kwh), max(x.kwh) * 4, sum(x.readings)
-    from rollup_slots x
+    select ${scope.clientId}, x.customer_id, x.day, x.block, sum(x.kwh), max(x.max_kw), sum(x.readings)
+    from rollup_hours x
     group by x.customer_id, x.day, x.block`);
+  await tx.execute(sql`select set_config('work_mem', ${memory?.work_mem ?? '4MB'}, true)`);
   return { customers: customers.length };
 }

@@ -4,8 +4,7 @@ import type { CommitSummary } from '../uploads/upload.model';
 import {
   ensureReadingPartitions,
   stageReadings,
-  summarizeStaged,
-  upsertStaged,
+  upsertStagedCounting,
   type StagedReading,
 } from './reading-store.repository';
 import { recomputeRollups } from './rollups.repository';
@@ -39,14 +38,14 @@ export async function storeMeterReadings(
   }
   await ensureReadingPartitions(tx, new Date(min), new Date(max));
   await stageReadings(tx, readings());
-  const counts = await summarizeStaged(tx, input.clientId);
-  await upsertStaged(tx, input.clientId, input.uploadId);
+  const counts = await upsertStagedCounting(tx, input.clientId, input.uploadId);
   const rollups = await recomputeRollups(tx, {
     clientId: input.clientId,
     zone: input.zone,
     meterIds: [...new Set(sources.map((m) => m.meter?.id ?? ''))],
     from: new Date(min),
     to: new Date(max + SLOT_MS),
+    staged: true,
   });
   return { ...counts, customers: rollups.customers };
 }
