@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { createTestDatabase, dropTestDatabase } from './db/src/testing';
-import { startAzurite } from './subgraphs/metering/src/storage/azurite-process';
+import { startAzurite } from './subgraphs/common/src/storage/azurite';
 
 /**
  * One fresh, migrated database per test run, named after the run's process so

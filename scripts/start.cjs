@@ -116,7 +116,7 @@ async function main() {
   // Blob storage for uploads: Azurite on 127.0.0.1:10000 (telemetry off, data in .data/azurite),
   // unless AZURE_STORAGE_CONNECTION_STRING points elsewhere or one already answers there.
   if (!process.env.AZURE_STORAGE_CONNECTION_STRING && !(await canConnect('http://127.0.0.1:10000', 10000))) {
-    const { startAzurite } = require(path.join(root, 'subgraphs/metering/dist/storage/azurite-process.js'));
+    const { startAzurite } = require(path.join(root, 'subgraphs/common/dist/storage/azurite.js'));
     const azurite = await startAzurite({ location: path.join(dataDir, 'azurite'), port: 10000 }).catch((error) =>
       die(`Azurite (blob storage) did not start: ${error.message}`),
     );

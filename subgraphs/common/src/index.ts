@@ -27,3 +27,4 @@ export * from './subscriptions/subscription-server';
 export * from './jobs/render-queue';
 export * from './jobs/billing-run-documents';
 export * from './text/amount-in-words';
+export * from './storage/azurite';

@@ -7,7 +7,6 @@ export * from './render/model';
 export * from './render/render-invoice-html';
 export * from './pdf/pdf-renderer';
 export * from './storage/invoice-blob-store';
-export * from './storage/azurite';
 export * from './jobs/render-invoice-document.job';
 export * from './jobs/render-pending-invoices.job';
 export * from './jobs/render-worker';

@@ -12,7 +12,7 @@ import { renderInvoiceDocument } from '../src/jobs/render-invoice-document.job';
 import { renderPendingInvoices } from '../src/jobs/render-pending-invoices.job';
 import { getInvoiceDocumentOrThrow, pdfUrlOf, regenerateInvoicePdf } from '../src/invoices/invoice-document.service';
 import { PdfRenderer } from '../src/pdf/pdf-renderer';
-import { startAzurite, type RunningAzurite } from '../src/storage/azurite';
+import { startAzurite, type RunningAzurite } from '@ciro/subgraph-common';
 import { InvoiceBlobStore } from '../src/storage/invoice-blob-store';
 import { issueSeptemberInvoices } from './support/c0001-september';
 
@@ -36,7 +36,7 @@ const globalId = (code: string) => toGlobalId('Invoice', client.clientId, invoic
 
 beforeAll(async () => {
   database = testDatabase();
-  azurite = await startAzurite({ location: azuriteDir });
+  azurite = await startAzurite({ location: azuriteDir, port: 0 });
   storage = new InvoiceBlobStore(azurite.connectionString);
   client = await seedBillingClient(database);
   const issued = await issueSeptemberInvoices(client);

@@ -22,7 +22,7 @@ import { enqueuePendingInvoices } from '../src/jobs/render-pending-invoices.job'
 import { processRenderJob, startRenderWorker, type RunningRenderWorker } from '../src/jobs/render-worker';
 import { PdfRenderer } from '../src/pdf/pdf-renderer';
 import { resolveBillingRunDocumentsReference } from '../src/runs/billing-run-documents.reference';
-import { startAzurite, type RunningAzurite } from '../src/storage/azurite';
+import { startAzurite, type RunningAzurite } from '@ciro/subgraph-common';
 import { InvoiceBlobStore } from '../src/storage/invoice-blob-store';
 import { issueSeptemberInvoices } from './support/c0001-september';
 
@@ -75,7 +75,7 @@ async function runOf(c: TestClient, id: string): Promise<string> {
 
 beforeAll(async () => {
   database = testDatabase();
-  azurite = await startAzurite({ location: azuriteDir });
+  azurite = await startAzurite({ location: azuriteDir, port: 0 });
   storage = new InvoiceBlobStore(azurite.connectionString);
   publisher = new Redis(redisUrl);
   subscriber = new Redis(redisUrl);

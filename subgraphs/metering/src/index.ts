@@ -6,4 +6,3 @@ export * from './server';
 export { startMeteringWorker, type MeteringWorkerOptions, type RunningWorker } from './jobs/worker';
 export { uploadChannelOf, type UploadEvent } from './events/upload-events';
 export { azuriteConnectionString, createBlobStorage, type BlobStorage } from './storage/blob-storage';
-export { startAzurite, freePort, isListening, type RunningAzurite } from './storage/azurite-process';

@@ -1,14 +1,10 @@
 import { BlobSASPermissions, BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
+import { azuriteConnectionString } from '@ciro/subgraph-common';
 
-/** Azurite's documented development account, on loopback (the default when AZURE_STORAGE_CONNECTION_STRING is unset). */
-export const AZURITE_DEV_CONNECTION_STRING =
-  'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;' +
-  'AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;' +
-  'BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;';
+export { azuriteConnectionString };
 
-export function azuriteConnectionString(port: number, host = '127.0.0.1'): string {
-  return AZURITE_DEV_CONNECTION_STRING.replace('http://127.0.0.1:10000/', `http://${host}:${port}/`);
-}
+/** Azurite on its default port (the default when AZURE_STORAGE_CONNECTION_STRING is unset). */
+export const AZURITE_DEV_CONNECTION_STRING = azuriteConnectionString();
 
 export interface StoredBlob {
   container: string;

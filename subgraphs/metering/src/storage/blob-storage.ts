@@ -1,20 +1,7 @@
 import { BlobServiceClient, RestError, type ContainerClient } from '@azure/storage-blob';
+import { azuriteConnectionString } from '@ciro/subgraph-common';
 
-/**
- * Azurite's well-known development account (published in Azure's documentation,
- * not a secret): the default for local runs and tests.
- */
-export const AZURITE_DEV_ACCOUNT = 'devstoreaccount1';
-export const AZURITE_DEV_KEY =
-  'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
-
-/** Connection string of an Azurite blob service on `host:port`. */
-export function azuriteConnectionString(port = 10000, host = '127.0.0.1'): string {
-  return (
-    `DefaultEndpointsProtocol=http;AccountName=${AZURITE_DEV_ACCOUNT};AccountKey=${AZURITE_DEV_KEY};` +
-    `BlobEndpoint=http://${host}:${port}/${AZURITE_DEV_ACCOUNT};`
-  );
-}
+export { azuriteConnectionString };
 
 export const DEFAULT_BLOB_CONNECTION_STRING = azuriteConnectionString();
 

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAzurite, type RunningAzurite } from '../azurite';
+import { startAzurite, type RunningAzurite } from '@ciro/subgraph-common';
 import { InvoiceBlobStore } from '../invoice-blob-store';
 
 let azurite: RunningAzurite;
@@ -11,7 +11,7 @@ let store: InvoiceBlobStore;
 const dir = mkdtempSync(join(tmpdir(), 'azurite-'));
 
 beforeAll(async () => {
-  azurite = await startAzurite({ location: dir });
+  azurite = await startAzurite({ location: dir, port: 0 });
   store = new InvoiceBlobStore(azurite.connectionString);
 });
 afterAll(async () => {

@@ -1,7 +1,19 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
-import { azuriteConnectionString } from './blob-storage';
+
+/** Azurite's well-known development account (public, documented by Microsoft; not a secret). */
+export const AZURITE_DEV_ACCOUNT = 'devstoreaccount1';
+export const AZURITE_DEV_KEY =
+  'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
+
+/** Connection string of an Azurite blob service on `host:port`. */
+export function azuriteConnectionString(port = 10000, host = '127.0.0.1'): string {
+  return (
+    `DefaultEndpointsProtocol=http;AccountName=${AZURITE_DEV_ACCOUNT};AccountKey=${AZURITE_DEV_KEY};` +
+    `BlobEndpoint=http://${host}:${port}/${AZURITE_DEV_ACCOUNT};`
+  );
+}
 
 export interface AzuriteOptions {
   /** Data folder (created when missing). */
