@@ -621,3 +621,87 @@ async function holeKwhOfC4(): Promise<Record<'PUNTA' | 'RESTO' | 'VALLE', Decima
     VALLE: new Decimal(quantity(invoice, 'ENERGY_VALLE')).minus(stored4.VALLE ?? 0),
   };
 }
+
+describe('in a zone with daylight saving (America/New_York)', () => {
+  it('DAY buckets follow local midnights (a 25-hour day), HOUR repeats 01:00, completeness expects 2,884 slots in November', async () => {
+    const ny = await seedClient(stack, { withSampleCustomers: false });
+    const customerId = randomUUID();
+    const meterId = randomUUID();
+    await asSystem(stack.database, 'test: a New York client', async (tx) => {
+      await tx.update(schema.clients).set({ timeZone: 'America/New_York' }).where(eq(schema.clients.id, ny.id));
+      await tx.insert(schema.customers).values({ clientId: ny.id, id: customerId, code: 'NY-1', name: 'NY' });
+      await tx.insert(schema.meters).values({ clientId: ny.id, id: meterId, serial: `NY-${meterId.slice(0, 6)}` });
+      await tx
+        .insert(schema.meterAssignments)
+        .values({ clientId: ny.id, meterId, customerId, validFrom: new Date('2020-01-01T00:00:00Z') });
+    });
+    const nyToken = await ny.adminToken();
+    const meterGlobalId = toGlobalId('Meter', ny.id, meterId);
+    // Local 2025-11-02 00:00 EDT (04:00Z) to 2025-11-03 00:00 EST (05:00Z): 25 hours, 100 slots of 1 kWh.
+    const readings = Array.from({ length: 100 }, (_, i) => ({
+      slotStart: new Date(Date.parse('2025-11-02T04:00:00Z') + i * 900_000).toISOString(),
+      kwh: '1',
+    }));
+    const ingested = await gql<{ ingestReadings: { summary: { new: number } | null; userErrors: unknown[] } }>(
+      stack,
+      nyToken,
+      `mutation($input: IngestReadingsInput!) { ingestReadings(input: $input) { summary { new } userErrors { field message } } }`,
+      { input: { meterId: meterGlobalId, readings } },
+    );
+    expect(expectData(ingested).ingestReadings).toEqual({ summary: { new: 100 }, userErrors: [] });
+
+    const customerGlobalId = toGlobalId('Customer', ny.id, customerId);
+    const days = await consumption(
+      customerGlobalId,
+      { range: { from: '2025-11-01T04:00:00Z', to: '2025-11-04T05:00:00Z' }, granularity: 'DAY' },
+      nyToken,
+    );
+    expect(days.timeZone).toBe('America/New_York');
+    expect(days.points.map((p) => [p.localStart, p.start, p.end, p.kwh, p.readings])).toEqual([
+      ['2025-11-01T00:00:00', '2025-11-01T04:00:00.000Z', '2025-11-02T04:00:00.000Z', '0', 0],
+      ['2025-11-02T00:00:00', '2025-11-02T04:00:00.000Z', '2025-11-03T05:00:00.000Z', '100', 100],
+      ['2025-11-03T00:00:00', '2025-11-03T05:00:00.000Z', '2025-11-04T05:00:00.000Z', '0', 0],
+    ]);
+    const hours = await consumption(
+      customerGlobalId,
+      { range: { from: '2025-11-02T04:00:00Z', to: '2025-11-03T05:00:00Z' }, granularity: 'HOUR', byBlock: true },
+      nyToken,
+    );
+    expect(hours.points).toHaveLength(25);
+    expect(hours.points.slice(0, 4).map((p) => p.localStart)).toEqual([
+      '2025-11-02T00:00:00',
+      '2025-11-02T01:00:00',
+      '2025-11-02T01:00:00',
+      '2025-11-02T02:00:00',
+    ]);
+    expect(hours.points.every((p) => p.kwh === '4' && p.readings === 4)).toBe(true);
+    // A customer without a tariff has its energy under block NONE.
+    expect(hours.totalByBlock).toEqual([{ block: 'NONE', kwh: '100' }]);
+
+    const november = expectData(await completenessOp(nyToken, meterGlobalId, '2025-11'))._entities[0].dataCompleteness;
+    expect(november).toMatchObject({
+      timeZone: 'America/New_York',
+      expectedSlots: 2884,
+      presentSlots: 100,
+      missingSlots: 2784,
+    });
+    expect(november.gaps).toEqual([
+      {
+        from: '2025-11-01T04:00:00.000Z',
+        to: '2025-11-02T04:00:00.000Z',
+        localFrom: '2025-11-01T00:00:00',
+        localTo: '2025-11-02T00:00:00',
+        slots: 96,
+      },
+      {
+        from: '2025-11-03T05:00:00.000Z',
+        to: '2025-12-01T05:00:00.000Z',
+        localFrom: '2025-11-03T00:00:00',
+        localTo: '2025-12-01T00:00:00',
+        slots: 2688,
+      },
+    ]);
+    const march = expectData(await completenessOp(nyToken, meterGlobalId, '2025-03'))._entities[0].dataCompleteness;
+    expect(march).toMatchObject({ expectedSlots: 2972, presentSlots: 0, missingSlots: 2972 });
+  });
+});
