@@ -72,7 +72,7 @@ export class ConsumptionPoint {
 
 @ObjectType({ description: "A customer's consumption over a range, in buckets of the client's time zone." })
 export class CustomerConsumption {
-  @Field(() => ConsumptionGranularity)
+  @Field(() => ConsumptionGranularity, { description: 'Size of the buckets.' })
   granularity!: ConsumptionGranularity;
 
   @Field({ description: 'Start of the first bucket (the requested `from`, widened to a whole bucket).' })
@@ -138,13 +138,13 @@ export class CompletenessGap {
   @Field({ description: "`to` as a wall time in the client's time zone, without offset." })
   localTo!: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Missing slots in the run.' })
   slots!: number;
 }
 
 @ObjectType({ description: 'Expected versus stored 15-minute readings of a meter over a billing period.' })
 export class MeterDataCompleteness {
-  @Field(() => YearMonthScalar)
+  @Field(() => YearMonthScalar, { description: 'The billing period (local calendar month).' })
   period!: string;
 
   @Field({ description: 'IANA time zone of the period (the client’s).' })
@@ -153,10 +153,10 @@ export class MeterDataCompleteness {
   @Field(() => Int, { description: 'Slots of the local month (2,880 in a 30-day month; DST days have 92 or 100).' })
   expectedSlots!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Slots of the period with a stored reading.' })
   presentSlots!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'expectedSlots − presentSlots.' })
   missingSlots!: number;
 
   @Field(() => DecimalScalar, {
@@ -170,7 +170,7 @@ export class MeterDataCompleteness {
 
 @ObjectType({ description: "One customer's consumption in a period, for an administrator's summary." })
 export class CustomerConsumptionTotal {
-  @Field(() => Customer)
+  @Field(() => Customer, { description: 'The customer.' })
   customer!: Customer;
 
   @Field({ description: 'The customer’s business code, e.g. C-0001.' })
@@ -179,7 +179,7 @@ export class CustomerConsumptionTotal {
   @Field(() => DecimalScalar, { description: 'kWh in the period (multipliers applied).' })
   kwh!: Decimal;
 
-  @Field(() => [BlockConsumption])
+  @Field(() => [BlockConsumption], { description: 'kWh per tariff block.' })
   byBlock!: BlockConsumption[];
 
   @Field(() => DecimalScalar, { nullable: true, description: 'Maximum demand in kW; null without readings.' })
@@ -199,19 +199,19 @@ export class CustomerConsumptionTotal {
 
 @ObjectType({ description: "A client's consumption over a billing period, across its customers (administrators)." })
 export class ClientConsumptionSummary {
-  @Field(() => YearMonthScalar)
+  @Field(() => YearMonthScalar, { description: 'The billing period (local calendar month).' })
   period!: string;
 
-  @Field()
+  @Field({ description: 'IANA time zone of the period (the client’s).' })
   timeZone!: string;
 
-  @Field()
+  @Field({ description: 'Unit of every energy figure: kWh.' })
   unit!: string;
 
   @Field(() => DecimalScalar, { description: 'Σ kWh of every customer.' })
   total!: Decimal;
 
-  @Field(() => [BlockConsumption])
+  @Field(() => [BlockConsumption], { description: 'Σ kWh of every customer per tariff block.' })
   totalByBlock!: BlockConsumption[];
 
   @Field(() => Int, { description: 'Customers of the client.' })

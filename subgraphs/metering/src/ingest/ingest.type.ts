@@ -71,14 +71,17 @@ export class IngestReadingsSummary {
   lastSlotStart!: Date;
 }
 
-@ObjectType()
+@ObjectType({ description: 'Result of ingestReadings.' })
 export class IngestReadingsPayload {
-  @Field(() => Meter, { nullable: true })
+  @Field(() => Meter, { nullable: true, description: 'The meter the readings were stored for; null with userErrors.' })
   meter!: Meter | null;
 
-  @Field(() => IngestReadingsSummary, { nullable: true })
+  @Field(() => IngestReadingsSummary, {
+    nullable: true,
+    description: 'What was stored; null with userErrors (then nothing was).',
+  })
   summary!: IngestReadingsSummary | null;
 
-  @Field(() => [UserError])
+  @Field(() => [UserError], { description: 'Problems with the input, by field; empty on success.' })
   userErrors!: UserError[];
 }
