@@ -9,6 +9,8 @@ export const billingEnvSchema = subgraphEnvSchema.extend({
   BILLING_WORKER: z.enum(['in-process', 'off']).default('in-process'),
   /** Customers billed at once per worker (child jobs of a run). */
   BILLING_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
+  /** Threads the worker prices customers in (the pure engine, CPU-bound); 0: in the worker's own thread. */
+  BILLING_ENGINE_THREADS: z.coerce.number().int().min(0).max(16).default(1),
   /** BullMQ key prefix in Redis, so several deployments can share one Redis. */
   BILLING_QUEUE_PREFIX: z
     .string()

@@ -19,7 +19,11 @@ runServiceProcess('billing subgraph', () => {
         redis: { url: env.REDIS_URL, queuePrefix: env.BILLING_QUEUE_PREFIX },
         worker:
           env.BILLING_WORKER === 'in-process'
-            ? { concurrency: env.BILLING_WORKER_CONCURRENCY, resumeOnStart: true }
+            ? {
+                concurrency: env.BILLING_WORKER_CONCURRENCY,
+                resumeOnStart: true,
+                engineThreads: env.BILLING_ENGINE_THREADS,
+              }
             : false,
       });
       return {

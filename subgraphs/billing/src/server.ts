@@ -7,6 +7,7 @@ import { createBillingRunQueue } from './jobs/queue';
 import { startBillingWorker, type RunningWorker } from './jobs/worker';
 import { createBillingRunEvents } from './runs/billing-run-events';
 import type { BillingRunDeps } from './runs/billing-run.steps';
+import { INLINE_PRICING, createPricingPool } from './runs/pricing-pool';
 import { RunScopeCache } from './runs/run-scope-cache';
 import { buildBillingSchema } from './schema';
 
@@ -29,9 +30,10 @@ export interface BillingServerOptions {
   introspection?: boolean;
   /**
    * Run the billing run worker in this process (default true: dev and tests). `resumeOnStart`: resume the
-   * database's unfinished runs once the worker is up (main.ts does; tests do not).
+   * database's unfinished runs once the worker is up (main.ts does; tests do not). `engineThreads`: threads the
+   * engine runs in (default 0: inline; main.ts passes BILLING_ENGINE_THREADS).
    */
-  worker?: boolean | { concurrency?: number; resumeOnStart?: boolean };
+  worker?: boolean | { concurrency?: number; resumeOnStart?: boolean; engineThreads?: number };
 }
 
 export interface RunningBilling extends RunningSubgraph {
@@ -54,11 +56,13 @@ export async function startBillingServer(options: BillingServerOptions): Promise
   };
   const eventBus = new RedisEventBus(redisUrl);
 
+  const workerOptions = typeof options.worker === 'object' ? options.worker : {};
+  const pricing = options.worker === false ? INLINE_PRICING : createPricingPool(workerOptions.engineThreads ?? 0);
+  runs.pricing = pricing;
   let worker: RunningWorker | null = null;
   let server: RunningSubgraph;
   try {
     if (options.worker !== false) {
-      const workerOptions = typeof options.worker === 'object' ? options.worker : {};
       worker = await startBillingWorker({
         redisUrl,
         prefix,
@@ -85,6 +89,7 @@ export async function startBillingServer(options: BillingServerOptions): Promise
     await worker?.close();
     await queue.close();
     await eventBus.close();
+    await pricing.close();
     publisher.disconnect();
     throw error;
   }
@@ -98,6 +103,7 @@ export async function startBillingServer(options: BillingServerOptions): Promise
       await worker?.close();
       await queue.close();
       await eventBus.close();
+      await pricing.close();
       publisher.disconnect();
     },
   };

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { schema } from '@ciro/db';
 import { toGlobalId } from '@ciro/subgraph-common';
 import { Queue } from 'bullmq';
@@ -9,10 +11,13 @@ import { BILLING_QUEUE, customerJobIdOf, runJobIdOf } from '../src/jobs/queue';
 import { billingRunChannelOf, type BillingRunProgressMessage } from '../src/runs/billing-run-events';
 import { getBillingRunOrThrow, queueBillingRun, resumeBillingRun, runBilling } from '../src/runs/billing-run.service';
 import { billRunCustomer, finishRun, resumeRun } from '../src/runs/billing-run.steps';
+import { createPricingPool } from '../src/runs/pricing-pool';
 import { constantReadings, seedBillingClient, testDatabase, type TestClient } from './support/billing-kit';
 import { redisUrl, runAndWait, startRunKit, waitForRun, type RunKit } from './support/run-kit';
 
 const PERIOD = '2025-09';
+/** The compiled engine thread (`npm test` builds first). */
+const ENGINE_THREAD = resolve(__dirname, '../dist/runs/engine-thread.js');
 let database: ReturnType<typeof testDatabase>;
 const kits: RunKit[] = [];
 
@@ -236,6 +241,54 @@ describe('runBilling as a BullMQ flow', () => {
     expect(invoices).toHaveLength(3);
     expect(new Set(invoices.map((i) => i.customerId)).size).toBe(3);
   });
+
+  it.skipIf(!existsSync(ENGINE_THREAD))(
+    'prices in engine threads (compiled engine) exactly as inline: same lines, totals and data quality',
+    async () => {
+      const pool = createPricingPool(2, ENGINE_THREAD);
+      try {
+        expect(pool.threads).toBe(2);
+        const threaded = await kit({ pricing: pool });
+        const { client } = await clientWithCustomers(3);
+        const orphan = await client.customer({ code: 'C-9', tariffId: null });
+        await client.readings((await client.meter(orphan.id)).id, constantReadings(PERIOD, '1'));
+        const silent = await client.customer({ code: 'C-8' });
+        await client.meter(silent.id);
+        const run = await runAndWait(threaded, client.admin, client.clientId, PERIOD);
+        expect(run.counts).toMatchObject({ drafted: 3, noReadings: 1, failed: 1 });
+        const stored = await invoicesOf(client);
+        const lines = await client.system((tx) =>
+          tx.select().from(schema.invoiceLines).where(eq(schema.invoiceLines.clientId, client.clientId)),
+        );
+        // The same period billed inline replaces each draft with an identical one.
+        await runAndWait(await kit(), client.admin, client.clientId, PERIOD);
+        const again = await invoicesOf(client);
+        const againLines = await client.system((tx) =>
+          tx.select().from(schema.invoiceLines).where(eq(schema.invoiceLines.clientId, client.clientId)),
+        );
+        const shape = (rows: typeof stored) =>
+          rows.map((i) => [i.customerId, i.subtotal, i.vat, i.total, JSON.stringify(i.dataQuality)]).sort();
+        const lineShape = (rows: typeof lines) =>
+          rows
+            .map((l) => [
+              stored.concat(again).find((i) => i.id === l.invoiceId)?.customerId,
+              l.lineNo,
+              l.kind,
+              l.quantity,
+              l.rate,
+              l.amount,
+              JSON.stringify(l.rateSplit),
+            ])
+            .map((r) => JSON.stringify(r))
+            .sort();
+        expect(shape(again)).toEqual(shape(stored));
+        expect(lineShape(againLines)).toEqual(lineShape(lines));
+        expect(lines).toHaveLength(3 * 6);
+      } finally {
+        await pool.close();
+      }
+    },
+  );
 
   it('keeps a synchronous path for in-process callers (runBilling): the run is finished when it returns', async () => {
     const { client } = await clientWithCustomers(2);

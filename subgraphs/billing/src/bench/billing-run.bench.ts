@@ -17,6 +17,7 @@ import { startBillingWorker } from '../jobs/worker';
 import { createBillingRunEvents } from '../runs/billing-run-events';
 import { queueBillingRun } from '../runs/billing-run.service';
 import type { BillingRunDeps } from '../runs/billing-run.steps';
+import { createPricingPool } from '../runs/pricing-pool';
 import { RunScopeCache } from '../runs/run-scope-cache';
 import { insertTariff, putRateSet } from '../tariffs/tariff.repository';
 
@@ -33,6 +34,7 @@ const ZONE = 'America/El_Salvador';
 const PERIOD = '2025-09';
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 1000);
 const CONCURRENCY = Number(process.env.BILLING_WORKER_CONCURRENCY ?? 2);
+const ENGINE_THREADS = Number(process.env.BILLING_ENGINE_THREADS ?? 1);
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const SCRATCH = 'ciro_bench_billing_run';
 const TARGET_SECONDS = 60;
@@ -235,6 +237,7 @@ async function main(): Promise<void> {
   const prefix = `bench-billing-${randomBytes(4).toString('hex')}`;
   const publisher = new Redis(REDIS_URL, { maxRetriesPerRequest: 3 });
   const queue = createBillingRunQueue({ redisUrl: REDIS_URL, prefix });
+  const pricing = createPricingPool(ENGINE_THREADS);
   let failure: Error | null = null;
   try {
     const seededAt = process.hrtime.bigint();
@@ -247,6 +250,7 @@ async function main(): Promise<void> {
       logger: createLogger('billing-bench', process.env.LOG_LEVEL ?? 'warn'),
       queue,
       scopes: new RunScopeCache(),
+      pricing,
     };
     const worker = await startBillingWorker({ redisUrl: REDIS_URL, prefix, concurrency: CONCURRENCY, deps });
     const caller: Caller = {
@@ -306,7 +310,7 @@ async function main(): Promise<void> {
         `billing run bench: ${CUSTOMERS} customers × ${PERIOD}, ${fixture.readings.toLocaleString('en')} readings, ` +
           `${fixture.forecastHours.toLocaleString('en')} forecast hours (seeded in ${seedSeconds.toFixed(1)} s)`,
         `  run ${final.status}: ${drafted} drafted of ${final.progress} in ${seconds.toFixed(1)} s ` +
-          `(${(drafted / seconds).toFixed(1)} customers/s, worker concurrency ${CONCURRENCY}), ` +
+          `(${(drafted / seconds).toFixed(1)} customers/s, worker concurrency ${CONCURRENCY}, ${pricing.threads} engine thread(s)), ` +
           `target ≤ ${TARGET_SECONDS} s: ${seconds <= TARGET_SECONDS ? 'met' : 'MISSED'}`,
         `  peak RSS ${(peakRss / 1024 / 1024).toFixed(0)} MiB (bench process: worker, queue and database client)`,
         '',
@@ -322,6 +326,7 @@ async function main(): Promise<void> {
     await keys.obliterate({ force: true }).catch(() => undefined);
     await keys.close();
     await queue.close();
+    await pricing.close();
     publisher.disconnect();
     await database.close();
     await dropTestDatabase(SCRATCH);

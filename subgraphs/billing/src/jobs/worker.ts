@@ -6,6 +6,7 @@ import { readBillingEnv } from '../env';
 import { createBillingRunEvents } from '../runs/billing-run-events';
 import { listUnfinishedRuns } from '../runs/billing-run.repository';
 import { resumeRun, type BillingRunDeps } from '../runs/billing-run.steps';
+import { createPricingPool } from '../runs/pricing-pool';
 import { RunScopeCache } from '../runs/run-scope-cache';
 import { BILL_CUSTOMER_JOB, handleBillCustomer } from './bill-customer.job';
 import { FINISH_BILLING_RUN_JOB, handleFinishBillingRun, markBillingRunFailed } from './finish-billing-run.job';
@@ -97,17 +98,26 @@ if (require.main === module) {
         const publisher = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 3 });
         const settings = { redisUrl: env.REDIS_URL, prefix: env.BILLING_QUEUE_PREFIX };
         const queue = createBillingRunQueue(settings);
+        const pricing = createPricingPool(env.BILLING_ENGINE_THREADS);
         const worker = await startBillingWorker({
           ...settings,
           concurrency: env.BILLING_WORKER_CONCURRENCY,
           resumeOnStart: true,
-          deps: { database, events: createBillingRunEvents(publisher), logger, queue, scopes: new RunScopeCache() },
+          deps: {
+            database,
+            events: createBillingRunEvents(publisher),
+            logger,
+            queue,
+            scopes: new RunScopeCache(),
+            pricing,
+          },
         });
         return {
           url: `queue ${BILLING_QUEUE}`,
           close: async () => {
             await worker.close();
             await queue.close();
+            await pricing.close();
             publisher.disconnect();
             await database.close();
           },

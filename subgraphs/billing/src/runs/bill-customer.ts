@@ -1,15 +1,15 @@
 import { sql } from 'drizzle-orm';
 import type { Tx } from '@ciro/db';
-import { BillingEngineError, computeInvoice, type DataQuality, type InvoiceDraft } from '../engine';
 import {
   deleteDraftInvoice,
   findLiveInvoiceForUpdate,
   insertInvoice,
   linkAdjustments,
-  type NewInvoiceLineRow,
 } from '../invoices/invoice.repository';
 import { loadCustomerBillingInput, type BillingScope, type CustomerToBill } from './billing-inputs.repository';
 import { putRunCustomerOutcome, type BillingRunCustomerStatus, type RunProgressRow } from './billing-run.repository';
+import type { StoredDataQuality } from './customer-pricing';
+import { INLINE_PRICING, type PricingPool } from './pricing-pool';
 
 /** Two runs of the same period (or two workers of one run) bill a customer one after the other; re-entrant. */
 export async function lockCustomerPeriod(tx: Tx, clientId: string, customerId: string, period: string): Promise<void> {
@@ -24,50 +24,11 @@ export interface CustomerOutcome {
   status: BillingRunCustomerStatus;
   invoiceId: string | null;
   total: string | null;
-  dataQuality: DataQuality | null;
+  dataQuality: StoredDataQuality | null;
   message: string | null;
 }
 
-/** Data quality as stored on the invoice (instants as ISO strings). */
-export function storedDataQuality(dq: DataQuality) {
-  return {
-    expectedSlots: dq.expectedSlots,
-    presentSlots: dq.presentSlots,
-    missingSlots: dq.missingSlots,
-    missingRanges: dq.missingRanges.map((r) => ({
-      meterId: r.meterId,
-      from: r.from.toISOString(),
-      to: r.to.toISOString(),
-    })),
-    ignoredReadings: dq.ignoredReadings,
-    missingForecastHours: dq.missingForecastHours,
-    missingForecastHourStarts: dq.missingForecastHourStarts.map((d) => d.toISOString()),
-    maxDemandAt: dq.maxDemandAt,
-  };
-}
-
-export type StoredDataQuality = ReturnType<typeof storedDataQuality>;
-
-export function draftLines(draft: InvoiceDraft): NewInvoiceLineRow[] {
-  return draft.lines.map((line, index) => ({
-    lineNo: index + 1,
-    kind: line.kind,
-    description: line.description,
-    quantity: line.quantity.toFixed(),
-    unit: line.unit,
-    rate: line.rate?.toFixed(6) ?? null,
-    rateSplit:
-      line.rateSplit?.map((part) => ({
-        ...(part.block === undefined ? {} : { block: part.block }),
-        rate: part.rate.toFixed(6),
-        quantity: part.quantity.toFixed(),
-        amount: part.amount.toFixed(),
-        from: part.from,
-        to: part.to,
-      })) ?? null,
-    amount: line.amount.toFixed(2),
-  }));
-}
+export { draftLines, storedDataQuality, type StoredDataQuality } from './customer-pricing';
 
 /**
  * Bills one customer of a run, inside the caller's transaction: recomputes its draft for the period with the engine
@@ -82,10 +43,10 @@ export async function billCustomer(
   scope: BillingScope,
   customer: CustomerToBill,
   runId: string,
-  options: { locked?: boolean } = {},
+  options: { locked?: boolean; pricing?: PricingPool } = {},
 ): Promise<CustomerOutcome & { progress: RunProgressRow | null }> {
   if (!options.locked) await lockCustomerPeriod(tx, scope.clientId, customer.id, scope.period);
-  const outcome = await computeOutcome(tx, scope, customer, runId);
+  const outcome = await computeOutcome(tx, scope, customer, runId, options.pricing ?? INLINE_PRICING);
   const progress = await putRunCustomerOutcome(tx, {
     clientId: scope.clientId,
     runId,
@@ -106,6 +67,7 @@ async function computeOutcome(
   scope: BillingScope,
   customer: CustomerToBill,
   runId: string,
+  pricing: PricingPool,
 ): Promise<CustomerOutcome> {
   const base = { customerId: customer.id, customerCode: customer.code };
   const live = await findLiveInvoiceForUpdate(tx, scope.clientId, customer.id, scope.period);
@@ -130,14 +92,9 @@ async function computeOutcome(
 
   const loaded = await loadCustomerBillingInput(tx, scope, customer);
   if (!loaded) return failed(`Customer ${customer.code} has no tariff`);
-  let result;
-  try {
-    result = computeInvoice(loaded.input);
-  } catch (error) {
-    // Bad configuration (no rate in force, invalid factor): the draft, if any, stays as the last good one.
-    if (error instanceof BillingEngineError) return failed(error.message);
-    throw error;
-  }
+  const result = await pricing.price(loaded.raw);
+  // Bad configuration (no rate in force, invalid factor): the draft, if any, stays as the last good one.
+  if (result.status === 'INVALID') return failed(result.message);
 
   if (result.status !== 'DRAFT') {
     if (live) await deleteDraftInvoice(tx, scope.clientId, live.id);
@@ -155,13 +112,12 @@ async function computeOutcome(
       ...base,
       status: 'NEGATIVE_TOTAL',
       invoiceId: null,
-      total: result.draft.total.toFixed(2),
-      dataQuality: result.draft.dataQuality,
-      message: `Total ${result.draft.total.toFixed(2)} is negative: only a credit note may be`,
+      total: result.total,
+      dataQuality: result.dataQuality,
+      message: `Total ${result.total} is negative: only a credit note may be`,
     };
   }
 
-  const { draft } = result;
   if (live) await deleteDraftInvoice(tx, scope.clientId, live.id);
   const invoice = await insertInvoice(
     tx,
@@ -173,13 +129,13 @@ async function computeOutcome(
       kind: 'INVOICE',
       status: 'DRAFT',
       currency: scope.currency,
-      subtotal: draft.subtotal.toFixed(2),
-      vat: draft.vat.toFixed(2),
-      total: draft.total.toFixed(2),
+      subtotal: result.subtotal,
+      vat: result.vat,
+      total: result.total,
       vatRate: scope.vatRate,
-      dataQuality: storedDataQuality(draft.dataQuality),
+      dataQuality: result.dataQuality,
     },
-    draftLines(draft),
+    result.lines,
   );
   await linkAdjustments(tx, scope.clientId, loaded.adjustmentIds, invoice.id);
   return {
@@ -187,7 +143,7 @@ async function computeOutcome(
     status: 'DRAFTED',
     invoiceId: invoice.id,
     total: invoice.total,
-    dataQuality: draft.dataQuality,
+    dataQuality: result.dataQuality,
     message: null,
   };
 }

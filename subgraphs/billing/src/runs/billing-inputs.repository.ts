@@ -1,7 +1,8 @@
 import { schema, type Tx } from '@ciro/db';
 import { periodBounds } from '@ciro/subgraph-common';
 import { and, asc, eq, gt, gte, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
-import type { AdjustmentInput, BillingInput, MeterInput, RateSetInput, TariffInput } from '../engine';
+import type { AdjustmentInput, RateSetInput, TariffInput } from '../engine';
+import type { RawCustomerInput } from './customer-pricing';
 import { loadTariffAggregates, type TariffAggregate } from '../tariffs/tariff.repository';
 
 /** What every customer of a (client, period) billing run shares. */
@@ -32,7 +33,8 @@ export interface CustomerToBill {
 }
 
 export interface CustomerBillingInput {
-  input: BillingInput;
+  /** The engine input, readings still as aggregated text (see `billingInputOf`). */
+  raw: RawCustomerInput;
   /** Adjustments the input carries, in line order: they get linked to the draft. */
   adjustmentIds: string[];
 }
@@ -177,19 +179,23 @@ export async function loadCustomerBillingInput(
     )
     .orderBy(asc(schema.meterAssignments.meterId), asc(schema.meterAssignments.validFrom));
 
-  const meters = new Map<string, MeterInput & { channel: string; assignments: { from: Date; to: Date | null }[] }>();
+  const meters = new Map<
+    string,
+    { id: string; multiplier: string; channel: string; assignments: { from: Date; to: Date | null }[] }
+  >();
   for (const a of assignments) {
     let meter = meters.get(a.meterId);
     if (!meter) {
-      meter = { id: a.meterId, multiplier: a.multiplier, channel: a.channel, assignments: [], readings: [] };
+      meter = { id: a.meterId, multiplier: a.multiplier, channel: a.channel, assignments: [] };
       meters.set(a.meterId, meter);
     }
     meter.assignments.push({ from: a.validFrom, to: a.validTo });
   }
 
+  const readings = new Map<string, string>();
   if (meters.size > 0) {
     // One row per meter with its slots as text (epoch ms, delivered kWh, received kWh or "-"): thousands of readings
-    // cross the wire and get parsed without a row object and a column mapping per slot.
+    // cross the wire without a row object per slot, and reach an engine thread as one string.
     const rows = await tx.execute<{ meter_id: string; slots: string }>(sql`
       select meter_id, string_agg(
         ((extract(epoch from slot_start) * 1000)::bigint)::text || ' ' || kwh::text || ' ' || coalesce(kwh_received::text, '-'),
@@ -202,19 +208,7 @@ export async function loadCustomerBillingInput(
         )})
         and slot_start >= ${start.toISOString()}::timestamptz and slot_start < ${end.toISOString()}::timestamptz
       group by meter_id`);
-    for (const row of rows) {
-      const meter = meters.get(row.meter_id)!;
-      // BILLING.md §2: consumption is the delivered channel unless the meter is configured otherwise.
-      const received = meter.channel === 'RECEIVED';
-      const readings: { slotStart: Date; kwh: string }[] = [];
-      for (const slot of row.slots.split(',')) {
-        const [ms, kwh, kwhReceived] = slot.split(' ') as [string, string, string];
-        const value = received ? kwhReceived : kwh;
-        if (value === '-') continue;
-        readings.push({ slotStart: new Date(Number(ms)), kwh: value });
-      }
-      meter.readings = readings;
-    }
+    for (const row of rows) readings.set(row.meter_id, row.slots);
   }
 
   const forecastRows = await tx
@@ -255,26 +249,30 @@ export async function loadCustomerBillingInput(
   const adjustments: AdjustmentInput[] = adjustmentRows.map((a) => ({ description: a.description, amount: a.amount }));
 
   return {
-    input: {
-      customer: {
-        code: customer.code,
-        lossFactor: customer.lossFactor,
-        discount: customer.discount,
-        deviationTolerance: customer.deviationTolerance,
+    raw: {
+      input: {
+        customer: {
+          code: customer.code,
+          lossFactor: customer.lossFactor,
+          discount: customer.discount,
+          deviationTolerance: customer.deviationTolerance,
+        },
+        tariff,
+        forecasts: new Map(forecastRows.map((f) => [f.hourStart.toISOString(), f.kwh])),
+        adjustments,
+        period: scope.period,
+        zone: scope.zone,
+        vatRate: scope.vatRate,
+        holidays: scope.holidays,
       },
-      meters: [...meters.values()].map(({ id, multiplier, assignments: ranges, readings }) => ({
-        id,
-        multiplier,
-        assignments: ranges,
-        readings,
+      meters: [...meters.values()].map((m) => ({
+        id: m.id,
+        multiplier: m.multiplier,
+        // BILLING.md §2: consumption is the delivered channel unless the meter is configured otherwise.
+        received: m.channel === 'RECEIVED',
+        assignments: m.assignments,
+        readings: readings.get(m.id) ?? null,
       })),
-      tariff,
-      forecasts: new Map(forecastRows.map((f) => [f.hourStart.toISOString(), f.kwh])),
-      adjustments,
-      period: scope.period,
-      zone: scope.zone,
-      vatRate: scope.vatRate,
-      holidays: scope.holidays,
     },
     adjustmentIds: adjustmentRows.map((a) => a.id),
   };

@@ -20,6 +20,7 @@ import {
   type RunStatus,
 } from './billing-run.repository';
 import { loadBillingScope } from './billing-inputs.repository';
+import type { PricingPool } from './pricing-pool';
 import type { RunScopeCache } from './run-scope-cache';
 
 /** What the steps of a run need: the same in a queue worker and in the inline run. */
@@ -30,6 +31,8 @@ export interface BillingRunDeps {
   /** Where runs are queued; null where there is no queue (the inline run). */
   queue: BillingRunQueue | null;
   scopes: RunScopeCache;
+  /** Where the engine runs (engine threads, or inline when absent). */
+  pricing?: PricingPool;
 }
 
 /** Workers act for the client of the job: a system role narrowed to that client by RLS. */
@@ -114,7 +117,10 @@ export async function billRunCustomer(
         });
         return 'FAILED';
       }
-      const billed = await billCustomer(tx, found.scope, found.customer, ref.runId, { locked: true });
+      const billed = await billCustomer(tx, found.scope, found.customer, ref.runId, {
+        locked: true,
+        pricing: deps.pricing,
+      });
       progress = billed.progress;
       return billed.status;
     });

@@ -12,6 +12,7 @@ import { createBillingRunEvents, NO_BILLING_RUN_EVENTS } from '../../src/runs/bi
 import { getBillingRunOrThrow, queueBillingRun } from '../../src/runs/billing-run.service';
 import type { BillingRunDeps } from '../../src/runs/billing-run.steps';
 import type { BillingRun } from '../../src/runs/billing-run.type';
+import type { PricingPool } from '../../src/runs/pricing-pool';
 import { RunScopeCache } from '../../src/runs/run-scope-cache';
 
 export const TERMINAL = ['COMPLETED', 'COMPLETED_WITH_ERRORS', 'FAILED'];
@@ -32,7 +33,7 @@ export interface RunKit {
 /** The queue (and, unless `worker: false`, a worker) on a prefix of its own. */
 export async function startRunKit(
   database: Database,
-  options: { worker?: boolean; events?: boolean; prefix?: string } = {},
+  options: { worker?: boolean; events?: boolean; prefix?: string; pricing?: PricingPool } = {},
 ): Promise<RunKit> {
   const prefix = options.prefix ?? `test-billing-${randomBytes(4).toString('hex')}`;
   const publisher = options.events ? new Redis(redisUrl(), { maxRetriesPerRequest: 3 }) : null;
@@ -43,6 +44,7 @@ export async function startRunKit(
     logger: createLogger('billing-test', 'silent'),
     queue,
     scopes: new RunScopeCache(),
+    pricing: options.pricing,
   };
   let worker: RunningWorker | null = null;
   const kit: RunKit = {
