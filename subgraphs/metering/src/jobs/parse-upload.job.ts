@@ -9,6 +9,7 @@ import type { StoredFailure } from '../uploads/upload.model';
 import { parseStoredUpload } from '../uploads/upload-parsing';
 import { lockUpload, updateUploadRow } from '../uploads/upload.repository';
 import { toGlobalId } from '@ciro/subgraph-common';
+import type { ParseOutcome, ParseRunner } from './parse-isolation';
 
 /** Parses an uploaded file into a preview stored on the upload. */
 export const PARSE_UPLOAD_JOB = 'parse-upload';
@@ -27,6 +28,25 @@ export interface ParseUploadDeps {
   events: UploadEvents;
   logger: Logger;
   maxUploadBytes: number;
+  /**
+   * Where the file is parsed: in this process by default; the worker passes a thread with a
+   * capped heap (parse-isolation.ts), so a file too big to read fails alone.
+   */
+  parse?: ParseRunner;
+}
+
+/** Parses in the calling thread. */
+function parseInProcess(deps: ParseUploadDeps): ParseRunner {
+  return async ({ ctx, row, zone, overrides }): Promise<ParseOutcome> => {
+    const parsed = await parseStoredUpload(
+      { database: deps.database, blob: deps.blob, maxUploadBytes: deps.maxUploadBytes },
+      ctx,
+      row,
+      zone,
+      overrides,
+    );
+    return { preview: parsed.preview, failure: parsed.failure };
+  };
 }
 
 export type ParseUploadOutcome = 'PREVIEW_READY' | 'FAILED' | 'SKIPPED';
@@ -67,13 +87,8 @@ export async function handleParseUpload(deps: ParseUploadDeps, input: unknown): 
 
   let outcome: { status: 'PREVIEW_READY' | 'FAILED'; preview: unknown; errors: StoredFailure[] };
   try {
-    const parsed = await parseStoredUpload(
-      { database: deps.database, blob: deps.blob, maxUploadBytes: deps.maxUploadBytes },
-      ctx,
-      started.row,
-      started.zone,
-      started.state.overrides,
-    );
+    const parse = deps.parse ?? parseInProcess(deps);
+    const parsed = await parse({ ctx, row: started.row, zone: started.zone, overrides: started.state.overrides });
     outcome = parsed.failure
       ? { status: 'FAILED', preview: parsed.preview, errors: [parsed.failure] }
       : { status: 'PREVIEW_READY', preview: parsed.preview, errors: [] };

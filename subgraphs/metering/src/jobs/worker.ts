@@ -5,12 +5,42 @@ import { Redis } from 'ioredis';
 import { readMeteringEnv } from '../env';
 import { createUploadEvents } from '../events/upload-events';
 import { createBlobStorage } from '../storage/blob-storage';
+import {
+  isolatedParser,
+  parseMaxMemoryMb,
+  parseThreadScript,
+  threadConnectionOf,
+  type ParseRunner,
+} from './parse-isolation';
 import { handleParseUpload, markParseFailed, PARSE_UPLOAD_JOB, type ParseUploadDeps } from './parse-upload.job';
 import { METERING_QUEUE, type QueueSettings } from './queue';
 
 export interface MeteringWorkerOptions extends QueueSettings {
   deps: ParseUploadDeps;
   concurrency?: number;
+  /**
+   * Heap cap (MB) of the thread each upload is parsed in; default METERING_PARSE_MAX_MEMORY_MB
+   * (1024). `false` parses in this thread (what happens anyway when running from TypeScript sources).
+   */
+  parseMaxMemoryMb?: number | false;
+}
+
+/** The capped parse thread, unless turned off or unavailable (sources, a password callback). */
+function parseRunnerOf(options: MeteringWorkerOptions, logger: Logger): ParseRunner | undefined {
+  if (options.deps.parse || options.parseMaxMemoryMb === false) return options.deps.parse;
+  const maxMemoryMb = options.parseMaxMemoryMb ?? parseMaxMemoryMb();
+  const script = parseThreadScript();
+  if (!script || !threadConnectionOf(options.deps.database)) {
+    logger.warn('uploads are parsed in the worker process, without a memory cap (no compiled parse thread)');
+    return undefined;
+  }
+  return isolatedParser({
+    database: options.deps.database,
+    blob: options.deps.blob,
+    maxUploadBytes: options.deps.maxUploadBytes,
+    maxMemoryMb,
+    script,
+  });
 }
 
 export interface RunningWorker {
@@ -23,10 +53,12 @@ export interface RunningWorker {
  */
 export async function startMeteringWorker(options: MeteringWorkerOptions): Promise<RunningWorker> {
   const logger: Logger = options.deps.logger;
+  const parse = parseRunnerOf(options, logger);
+  const deps: ParseUploadDeps = parse ? { ...options.deps, parse } : options.deps;
   const worker = new Worker(
     METERING_QUEUE,
     async (job) => {
-      if (job.name === PARSE_UPLOAD_JOB) return handleParseUpload(options.deps, job.data);
+      if (job.name === PARSE_UPLOAD_JOB) return handleParseUpload(deps, job.data);
       throw new Error(`Unknown metering job ${job.name}`);
     },
     {

@@ -1,0 +1,115 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { createDb, type Database } from '@ciro/db';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { BlobStorage } from '../../storage/blob-storage';
+import { parseStoredUpload } from '../../uploads/upload-parsing';
+import type { UploadRow } from '../../uploads/upload.repository';
+import { isolatedParser, PARSE_MEMORY_LIMIT, parseMaxMemoryMb, type ParseRequest } from '../parse-isolation';
+
+/**
+ * The parse job's capped thread (the compiled dist/jobs/parse-thread.js: `npm test` builds first):
+ * it yields the same preview as parsing in-process, and a file needing more heap than the cap
+ * fails the upload with PARSE_MEMORY_LIMIT while this process carries on.
+ */
+
+const SCRIPT = resolve(__dirname, '../../../dist/jobs/parse-thread.js');
+const SAMPLES = process.env.SAMPLES_DIR ?? resolve(__dirname, '../../../../../../shared/samples');
+const CSV = readFileSync(resolve(SAMPLES, 'meters/Medidor 5614112 2025-09.csv'));
+let database: Database;
+
+function stubBlob(bytes: Buffer): BlobStorage {
+  const never = () => Promise.reject(new Error('read only'));
+  return { getOrThrow: () => Promise.resolve(bytes), put: never, delete: never, ping: () => Promise.resolve() };
+}
+
+function request(fileName: string): ParseRequest {
+  const clientId = randomUUID();
+  const row = {
+    clientId,
+    id: randomUUID(),
+    kind: 'METER_READINGS',
+    fileName,
+    blobKey: 'file',
+    status: 'PARSING',
+  } as unknown as UploadRow;
+  return {
+    ctx: { role: 'SYSTEM_ADMIN', clientId, customerId: null, userId: null },
+    row,
+    zone: 'America/El_Salvador',
+    overrides: {},
+  };
+}
+
+/** A year of one meter in the CSV family's layout, about 35,000 lines. */
+function bigCsv(): Buffer {
+  const lines = ['Fecha/Hora;Medidor;kWh Del;kWh Rec;kVARh Del'];
+  const start = Date.UTC(2025, 0, 1, 0, 15);
+  for (let i = 0; i < 35_040; i += 1) {
+    const t = new Date(start + i * 900_000);
+    const p = (n: number) => String(n).padStart(2, '0');
+    const stamp = `${p(t.getUTCDate())}/${p(t.getUTCMonth() + 1)}/${t.getUTCFullYear()} ${p(t.getUTCHours())}:${p(t.getUTCMinutes())}`;
+    lines.push(`${stamp};5614112;${(1 + (i % 97) / 10).toFixed(4).replace('.', ',')};0,0000;0,5000`);
+  }
+  return Buffer.from(lines.join('\r\n'), 'utf8');
+}
+
+beforeAll(() => {
+  if (!existsSync(SCRIPT)) throw new Error(`${SCRIPT} is missing: run npm run build first`);
+  database = createDb({ url: process.env.DATABASE_URL ?? inject('databaseUrl'), max: 2 });
+});
+
+afterAll(async () => {
+  await database.close();
+});
+
+describe('parse job in a capped thread', () => {
+  it('reads METERING_PARSE_MAX_MEMORY_MB (default 1024)', () => {
+    expect(parseMaxMemoryMb({})).toBe(1024);
+    expect(parseMaxMemoryMb({ METERING_PARSE_MAX_MEMORY_MB: '256' })).toBe(256);
+    expect(() => parseMaxMemoryMb({ METERING_PARSE_MAX_MEMORY_MB: '10' })).toThrow();
+  });
+
+  it('previews a file exactly as parsing in-process does', async () => {
+    const blob = stubBlob(CSV);
+    const req = request('Medidor 5614112 2025-09.csv');
+    const threaded = await isolatedParser({ database, blob, maxUploadBytes: 5e6, maxMemoryMb: 256, script: SCRIPT })(
+      req,
+    );
+    expect(threaded.failure).toBeNull();
+    expect(threaded.preview).toMatchObject({ readings: 2880 });
+    const parsed = await parseStoredUpload(
+      { database, blob, maxUploadBytes: 5e6 },
+      req.ctx,
+      req.row,
+      req.zone,
+      req.overrides,
+    );
+    // What the upload row stores either way: the preview as JSON.
+    expect(threaded.preview).toEqual(JSON.parse(JSON.stringify(parsed.preview)));
+  });
+
+  it('fails a file that needs more heap than the cap with PARSE_MEMORY_LIMIT, and this process goes on', async () => {
+    const parse = isolatedParser({
+      database,
+      blob: stubBlob(bigCsv()),
+      maxUploadBytes: 50e6,
+      maxMemoryMb: 16,
+      script: SCRIPT,
+    });
+    const outcome = await parse(request('big.csv'));
+    expect(outcome.preview).toBeNull();
+    expect(outcome.failure?.code).toBe(PARSE_MEMORY_LIMIT);
+    expect(outcome.failure?.message).toMatch(/more than the 16 MB.*METERING_PARSE_MAX_MEMORY_MB/);
+    // The same file fits a sane cap.
+    const roomy = isolatedParser({
+      database,
+      blob: stubBlob(bigCsv()),
+      maxUploadBytes: 50e6,
+      maxMemoryMb: 512,
+      script: SCRIPT,
+    });
+    expect((await roomy(request('big.csv'))).failure).toBeNull();
+  }, 60_000);
+});
