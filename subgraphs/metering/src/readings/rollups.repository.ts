@@ -234,7 +234,7 @@ export async function recomputeRollups(tx: Tx, scope: RollupScope): Promise<{ cu
     group by a.customer_id, a.tariff_key, v.slot_start`;
   // Enough memory for the groupings to stay in memory; put back before returning.
   const [memory] = await tx.execute<{ work_mem: string }>(sql`select current_setting('work_mem') as work_mem`);
-  await tx.execute(sql`select set_config('work_mem', '128MB', true)`);
+  await tx.execute(sql`select set_config('work_mem', '64MB', true)`);
   // Customer hours, materialised once (unrounded): readings_hourly is them; readings_daily sums
   // them per local day (a local hour lies within one local day), the max of the hours' max kW
   // being the max of the day's slots.
