@@ -3,7 +3,7 @@ import type { EventBus, Logger, RequestContext } from '@ciro/subgraph-common';
 import type { ReadingEvents } from './events/reading-events';
 import type { UploadEvents } from './events/upload-events';
 import type { UploadQueue } from './jobs/queue';
-import type { BlobStorage } from './storage/blob-storage';
+import type { DirectUploadStorage } from './storage/blob-storage';
 
 export interface MeteringSettings {
   jwtSecret: string;
@@ -15,7 +15,7 @@ export interface MeteringSettings {
 export interface MeteringDeps {
   database: Database;
   settings: MeteringSettings;
-  blob: BlobStorage;
+  blob: DirectUploadStorage;
   queue: UploadQueue;
   events: UploadEvents;
   /** `readings.stored` messages on `readings:<clientId>` (none published when absent). */

@@ -8,7 +8,7 @@ import { createUploadEvents } from './events/upload-events';
 import { createUploadQueue } from './jobs/queue';
 import { startMeteringWorker, type RunningWorker } from './jobs/worker';
 import { buildMeteringSchema } from './schema';
-import { DEFAULT_BLOB_CONNECTION_STRING, createBlobStorage, type BlobStorage } from './storage/blob-storage';
+import { DEFAULT_BLOB_CONNECTION_STRING, createBlobStorage, type DirectUploadStorage } from './storage/blob-storage';
 import { uploadRoutes } from './uploads/upload.http';
 
 export interface MeteringRedisOptions {
@@ -24,7 +24,7 @@ export interface MeteringServerOptions {
   port: number;
   redis?: MeteringRedisOptions;
   /** A connection string (Azurite by default), or a ready storage. */
-  blob?: { connectionString: string } | BlobStorage;
+  blob?: { connectionString: string } | DirectUploadStorage;
   logger?: Logger;
   introspection?: boolean;
   /** Run the parse worker in this process (default true: dev and tests). */
@@ -35,7 +35,7 @@ export interface RunningMetering extends RunningSubgraph {
   deps: MeteringDeps;
 }
 
-function isBlobStorage(value: MeteringServerOptions['blob']): value is BlobStorage {
+function isBlobStorage(value: MeteringServerOptions['blob']): value is DirectUploadStorage {
   return typeof value === 'object' && 'getOrThrow' in value;
 }
 

@@ -1,4 +1,4 @@
-import { BlobServiceClient, RestError, type ContainerClient } from '@azure/storage-blob';
+import { BlobSASPermissions, BlobServiceClient, RestError, type ContainerClient } from '@azure/storage-blob';
 import { azuriteConnectionString } from '@ciro/subgraph-common';
 
 export { azuriteConnectionString };
@@ -13,6 +13,14 @@ export interface BlobStorage {
   delete(clientId: string, key: string): Promise<void>;
   /** Resolves when the service answers (readiness). */
   ping(): Promise<void>;
+}
+
+/** What direct uploads also need: files written by the caller through a write-only link. */
+export interface DirectUploadStorage extends BlobStorage {
+  /** Size in bytes, or null when the key does not exist (read before downloading a file someone else wrote). */
+  sizeOf(clientId: string, key: string): Promise<number | null>;
+  /** A SAS URL that may only create or overwrite this one blob, valid `ttlSeconds` from now. */
+  writeUrl(clientId: string, key: string, ttlSeconds: number): Promise<{ url: string; expiresAt: Date }>;
 }
 
 export class BlobNotFoundError extends Error {
@@ -39,7 +47,7 @@ export interface BlobStorageOptions {
 }
 
 /** Blob storage on Azure Blob Storage or Azurite, from a connection string. */
-export function createBlobStorage(options: BlobStorageOptions): BlobStorage {
+export function createBlobStorage(options: BlobStorageOptions): DirectUploadStorage {
   const service = BlobServiceClient.fromConnectionString(options.connectionString);
   const ensured = new Map<string, Promise<ContainerClient>>();
 
@@ -76,6 +84,22 @@ export function createBlobStorage(options: BlobStorageOptions): BlobStorage {
     },
     async delete(clientId, key) {
       await (await container(clientId)).getBlockBlobClient(key).deleteIfExists();
+    },
+    async sizeOf(clientId, key) {
+      const blob = (await container(clientId)).getBlockBlobClient(key);
+      try {
+        return (await blob.getProperties()).contentLength ?? 0;
+      } catch (error) {
+        if (error instanceof RestError && error.statusCode === 404) return null;
+        throw error;
+      }
+    },
+    async writeUrl(clientId, key, ttlSeconds) {
+      const blob = (await container(clientId)).getBlockBlobClient(key);
+      const expiresAt = new Date(Date.now() + ttlSeconds * 1000);
+      // Create + write only: the holder can neither read, list nor delete anything.
+      const url = await blob.generateSasUrl({ permissions: BlobSASPermissions.parse('cw'), expiresOn: expiresAt });
+      return { url, expiresAt };
     },
     async ping() {
       await service.getProperties();

@@ -8,14 +8,17 @@ import {
   toConnection,
   withUserErrors,
 } from '@ciro/subgraph-common';
-import { Arg, Args, ArgsType, Ctx, Field, ID, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
+import { Arg, Args, ArgsType, Ctx, Field, ID, Int, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
 import { callerOf } from '../caller';
 import type { MeteringContext } from '../context';
+import { createUploadFromBlob, requestUploadUrl, UPLOAD_URL_TTL_SECONDS } from './direct-upload.service';
 import { commitUpload } from './upload-commit.service';
 import { createUpload, discardUpload, getUploadOrThrow, listUploads, setUploadMapping } from './upload.service';
 import {
+  CreateUploadFromBlobInput,
   CreateUploadInput,
   CreateUploadOutcome,
+  RequestUploadUrlInput,
   SetUploadMappingInput,
   Upload,
   UploadCommitSummary,
@@ -55,6 +58,27 @@ export class CommitUploadPayload {
 
   @Field(() => UploadCommitSummary, { nullable: true, description: 'Slots new, unchanged and replaced.' })
   summary!: UploadCommitSummary | null;
+
+  @Field(() => [UserError])
+  userErrors!: UserError[];
+}
+
+@ObjectType()
+export class UploadUrlPayload {
+  @Field(() => String, { nullable: true, description: 'Pass it to createUploadFromBlob once the file is uploaded.' })
+  blobKey!: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: `PUT the file here with the header \`x-ms-blob-type: BlockBlob\`; write-only, for this one file, valid ${UPLOAD_URL_TTL_SECONDS / 60} minutes.`,
+  })
+  uploadUrl!: string | null;
+
+  @Field(() => Date, { nullable: true })
+  expiresAt!: Date | null;
+
+  @Field(() => Int, { nullable: true, description: 'Largest file accepted, in bytes.' })
+  maxBytes!: number | null;
 
   @Field(() => [UserError])
   userErrors!: UserError[];
@@ -120,6 +144,49 @@ export class UploadResolver {
           kind: input.kind,
           fileName: input.fileName,
           bytes: decodeBase64OrThrow(input.contentBase64),
+          period: input.period ?? null,
+        });
+        return { upload: created.upload, outcome: CreateUploadOutcome[created.outcome] };
+      },
+      { upload: null, outcome: null },
+    );
+  }
+
+  @Mutation(() => UploadUrlPayload, {
+    description:
+      'A write-only link to put one large file straight into blob storage (no size limit of a request body); then call createUploadFromBlob with the blobKey.',
+  })
+  @Scopes('readings:upload')
+  async requestUploadUrl(
+    @Arg('input', () => RequestUploadUrlInput) input: RequestUploadUrlInput,
+    @Ctx() context: MeteringContext,
+  ): Promise<UploadUrlPayload> {
+    const caller = callerOf(context);
+    return withUserErrors(async () => ({ ...(await requestUploadUrl(context.deps, caller, input)) }), {
+      blobKey: null,
+      uploadUrl: null,
+      expiresAt: null,
+      maxBytes: null,
+    });
+  }
+
+  @Mutation(() => CreateUploadPayload, {
+    description:
+      'Stores a file uploaded through requestUploadUrl as an upload and queues its parse, exactly like createUpload (the same file again is DUPLICATE).',
+  })
+  @Scopes('readings:upload')
+  async createUploadFromBlob(
+    @Arg('input', () => CreateUploadFromBlobInput) input: CreateUploadFromBlobInput,
+    @Ctx() context: MeteringContext,
+  ): Promise<CreateUploadPayload> {
+    const caller = callerOf(context);
+    return withUserErrors(
+      async () => {
+        const created = await createUploadFromBlob(context.deps, caller, {
+          clientId: input.clientId,
+          kind: input.kind,
+          blobKey: input.blobKey,
+          fileName: input.fileName ?? null,
           period: input.period ?? null,
         });
         return { upload: created.upload, outcome: CreateUploadOutcome[created.outcome] };

@@ -63,7 +63,7 @@ export function uploadIdsOrThrow(caller: Caller, globalId: string): { clientId: 
 }
 
 /** 1–255 characters, no path separators, no control characters. */
-function isSafeFileName(name: string): boolean {
+export function isSafeFileName(name: string): boolean {
   return (
     name.length >= 1 &&
     name.length <= 255 &&
@@ -72,13 +72,17 @@ function isSafeFileName(name: string): boolean {
 }
 
 /** Blob keys keep the name readable but never trust it for a path. */
-function blobKeyOf(uploadId: string, fileName: string): string {
-  const safe =
+export function safeBlobName(fileName: string): string {
+  return (
     fileName
       .normalize('NFKD')
       .replace(/[^A-Za-z0-9._-]+/g, '_')
-      .slice(-120) || 'file';
-  return `uploads/${uploadId}/${safe}`;
+      .slice(-120) || 'file'
+  );
+}
+
+function blobKeyOf(uploadId: string, fileName: string): string {
+  return `uploads/${uploadId}/${safeBlobName(fileName)}`;
 }
 
 function validateFile(input: NewUploadFile, maxBytes: number): UploadKindValue {

@@ -475,6 +475,36 @@ export class CreateUploadInput {
   period?: string;
 }
 
+@InputType({ description: 'Asks for a write-only link to upload one large file directly to blob storage.' })
+export class RequestUploadUrlInput {
+  @Field(() => ID)
+  clientId!: string;
+
+  @Field({ description: 'File name as the user chose it, e.g. "Descargas medidores 2025-09.xlsx".' })
+  fileName!: string;
+}
+
+@InputType({ description: 'Turns a file uploaded through requestUploadUrl into an upload.' })
+export class CreateUploadFromBlobInput {
+  @Field(() => ID)
+  clientId!: string;
+
+  @Field(() => UploadKind)
+  kind!: UploadKind;
+
+  @Field({ description: 'The blobKey requestUploadUrl returned, once the file was PUT to its uploadUrl.' })
+  blobKey!: string;
+
+  @Field(() => String, { nullable: true, description: 'Defaults to the name given to requestUploadUrl.' })
+  fileName?: string | null;
+
+  @Field(() => YearMonthScalar, {
+    nullable: true,
+    description: 'The month the file should cover: readings outside it are reported, gaps measured over it.',
+  })
+  period?: string;
+}
+
 @InputType({ description: 'Maps a sheet (or CSV file) whose name names no meter to a meter serial.' })
 export class SheetSerialInput {
   @Field()
