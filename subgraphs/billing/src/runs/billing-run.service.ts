@@ -122,15 +122,17 @@ export async function queueBillingRun(
   const queue = deps.queue;
   if (!queue) throw new Error('queueBillingRun needs the billing queue');
   const run = await createRun(caller, input);
+  // Announced before its jobs exist, so QUEUED always comes before the workers' events.
+  await publishRunProgress(deps, run, null);
   try {
     await queue.enqueueRun(run);
   } catch (error) {
     await withTenant(caller.database, tenantContextFor(caller.identity, run.clientId), (tx) =>
       markRunFailed(tx, run.clientId, run.runId, `Could not queue the run: ${(error as Error).message}`),
     );
+    await publishRunProgress(deps, run, null);
     throw error;
   }
-  await publishRunProgress(deps, run, null);
   return getBillingRunOrThrow(caller, toGlobalId('BillingRun', run.clientId, run.runId));
 }
 
