@@ -402,6 +402,9 @@ async function loadRest(database: Database, fixture: Fixture, generated: readonl
       spent += seconds(started);
       rows += batch.reduce((n, s) => n + s.source.readings.length, 0);
     }
+    summary(
+      `load: ${month.label} stored for ${QUERY_METERS - STORE_METERS} more meters (${rows.toLocaleString('en')} readings, ${Math.round(rows / spent)} rows/s)`,
+    );
   }
   report('metering.load.readings', rows, 'rows');
   report('metering.load.rows_per_second', rows / spent, 'rows/s');
