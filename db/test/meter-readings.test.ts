@@ -130,3 +130,87 @@ describe('meter_readings visibility', () => {
     expect(updatedByB).toEqual([]);
   });
 });
+
+describe('meter_readings references (checked once per statement, migration 0009)', () => {
+  const slot = (minute: number) => new Date(Date.UTC(2031, 2, 1, 6, minute));
+  const prepare = (tx: Tx) => ensure(tx, '2031-03-01T00:00:00Z', '2031-03-31T00:00:00Z');
+
+  it('refuses readings of a meter that does not exist, or of the other client, with a foreign key violation', async () => {
+    const unknownMeter = await sqlStateOf(
+      withTenant(database, a.admin, async (tx) => {
+        await prepare(tx);
+        await tx.insert(meterReadings).values([
+          { clientId: a.clientId, meterId: a.customers[0].meterId, slotStart: slot(0), kwh: '1' },
+          { clientId: a.clientId, meterId: '00000000-0000-4000-8000-000000000001', slotStart: slot(0), kwh: '1' },
+        ]);
+      }),
+    );
+    expect(unknownMeter).toBe('23503');
+    const othersMeter = await sqlStateOf(
+      withTenant(database, a.admin, async (tx) => {
+        await prepare(tx);
+        await tx
+          .insert(meterReadings)
+          .values({ clientId: a.clientId, meterId: b.customers[0].meterId, slotStart: slot(15), kwh: '1' });
+      }),
+    );
+    expect(othersMeter).toBe('23503');
+    const stored = await asSystem(database, 'test: nothing stored', (tx) =>
+      tx.select().from(meterReadings).where(eq(meterReadings.clientId, a.clientId)),
+    );
+    expect(stored.filter((r) => r.slotStart.getTime() >= slot(0).getTime() && r.slotStart < slot(60))).toEqual([]);
+  });
+
+  it("refuses an upload of another client as provenance, on insert and on the upsert's update", async () => {
+    const meterId = a.customers[0].meterId;
+    const onInsert = await sqlStateOf(
+      withTenant(database, a.admin, async (tx) => {
+        await prepare(tx);
+        await tx
+          .insert(meterReadings)
+          .values({ clientId: a.clientId, meterId, slotStart: slot(30), kwh: '1', uploadId: b.uploadId });
+      }),
+    );
+    expect(onInsert).toBe('23503');
+    await withTenant(database, a.admin, async (tx) => {
+      await prepare(tx);
+      await tx
+        .insert(meterReadings)
+        .values({ clientId: a.clientId, meterId, slotStart: slot(30), kwh: '1', uploadId: a.uploadId });
+    });
+    const onUpdate = await sqlStateOf(
+      withTenant(database, a.admin, (tx) =>
+        tx
+          .insert(meterReadings)
+          .values({ clientId: a.clientId, meterId, slotStart: slot(30), kwh: '2', uploadId: b.uploadId })
+          .onConflictDoUpdate({
+            target: [meterReadings.clientId, meterReadings.meterId, meterReadings.slotStart],
+            set: { kwh: sql`excluded.kwh`, uploadId: sql`excluded.upload_id` },
+          }),
+      ),
+    );
+    expect(onUpdate).toBe('23503');
+  });
+
+  it('keeps meters and uploads that readings point at from being deleted', async () => {
+    const meterId = a.customers[1].meterId;
+    await withTenant(database, a.admin, async (tx) => {
+      await prepare(tx);
+      await tx
+        .insert(meterReadings)
+        .values({ clientId: a.clientId, meterId, slotStart: slot(45), kwh: '1', uploadId: a.uploadId });
+    });
+    const meterDeleted = await sqlStateOf(
+      asSystem(database, 'test: delete a meter with readings', (tx) =>
+        tx.execute(sql`delete from meters where client_id = ${a.clientId} and id = ${meterId}`),
+      ),
+    );
+    expect(meterDeleted).toBe('23503');
+    const uploadDeleted = await sqlStateOf(
+      asSystem(database, 'test: delete an upload with readings', (tx) =>
+        tx.execute(sql`delete from uploads where client_id = ${a.clientId} and id = ${a.uploadId}`),
+      ),
+    );
+    expect(uploadDeleted).toBe('23503');
+  });
+});

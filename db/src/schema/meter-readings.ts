@@ -1,7 +1,5 @@
-import { foreignKey, numeric, pgTable, primaryKey, uuid } from 'drizzle-orm/pg-core';
+import { numeric, pgTable, primaryKey, uuid } from 'drizzle-orm/pg-core';
 import { timestamptz, updatedAt } from './columns.js';
-import { uploads } from './metering.js';
-import { meters } from './tenancy.js';
 
 /**
  * meter_readings is range-partitioned by month on slot_start, which drizzle-kit
@@ -29,16 +27,8 @@ export const meterReadings = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.clientId, t.meterId, t.slotStart] }),
-    foreignKey({
-      name: 'meter_readings_meter_fk',
-      columns: [t.clientId, t.meterId],
-      foreignColumns: [meters.clientId, meters.id],
-    }),
-    foreignKey({
-      name: 'meter_readings_upload_fk',
-      columns: [t.clientId, t.uploadId],
-      foreignColumns: [uploads.clientId, uploads.id],
-    }),
+    // (client_id, meter_id) → meters and (client_id, upload_id) → uploads are enforced once per
+    // statement by triggers (migration 0009), not by per-row foreign keys: see that migration.
   ],
 );
 

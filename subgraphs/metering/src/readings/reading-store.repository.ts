@@ -81,6 +81,14 @@ export async function upsertStaged(tx: Tx, clientId: string, uploadId: string | 
   return result.count;
 }
 
+/** Inserts the staged readings, all for slots with nothing stored yet. */
+async function insertStaged(tx: Tx, clientId: string, uploadId: string | null): Promise<void> {
+  await tx.execute(sql`
+    insert into meter_readings (client_id, meter_id, slot_start, kwh, kvarh, upload_id, updated_at)
+    select ${clientId}, s.meter_id, s.slot_start, s.kwh, s.kvarh, ${uploadId}::uuid, now()
+    from staged_meter_readings s`);
+}
+
 /**
  * summarizeStaged then upsertStaged, with a fast path for the common case of readings for
  * slots nothing is stored for yet (a new month): one index probe per staged meter over its
@@ -88,6 +96,11 @@ export async function upsertStaged(tx: Tx, clientId: string, uploadId: string | 
  * join is skipped. The counts are the same as summarizeStaged's.
  */
 export async function upsertStagedCounting(tx: Tx, clientId: string, uploadId: string | null): Promise<UpsertSummary> {
+  // Stores of the same meter wait for each other (in meter order, so two stores cannot deadlock): what the
+  // probe finds stays true until this transaction commits.
+  await tx.execute(sql`
+    select pg_advisory_xact_lock(hashtextextended('meter-readings:' || ${clientId}::text || ':' || m.meter_id::text, 0))
+    from (select distinct meter_id from staged_meter_readings order by meter_id) m`);
   const rows = await tx.execute<{ staged: string | null; stored: boolean | null }>(sql`
     select sum(p.n)::text as staged,
       bool_or(exists (
@@ -99,10 +112,13 @@ export async function upsertStagedCounting(tx: Tx, clientId: string, uploadId: s
       from staged_meter_readings group by meter_id
     ) p`);
   const probe = rows[0];
-  const counts =
-    probe?.stored === false
-      ? { new: Number(probe.staged ?? 0), unchanged: 0, replaced: 0 }
-      : await summarizeStaged(tx, clientId);
+  if (probe?.stored === false) {
+    // Nothing stored in these ranges (and nobody else storing these meters): a plain INSERT, without the
+    // speculative insertion ON CONFLICT costs on every row.
+    await insertStaged(tx, clientId, uploadId);
+    return { new: Number(probe.staged ?? 0), unchanged: 0, replaced: 0 };
+  }
+  const counts = await summarizeStaged(tx, clientId);
   await upsertStaged(tx, clientId, uploadId);
   return counts;
 }
