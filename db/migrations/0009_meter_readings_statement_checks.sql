@@ -15,23 +15,23 @@ AS $$
 DECLARE
 	missing record;
 BEGIN
-	SELECT n.client_id, n.meter_id INTO missing
-	FROM (SELECT DISTINCT client_id, meter_id FROM written) n
+	-- One pass over the written rows: a few hundred distinct (meter, upload) pairs, then two probes each.
+	SELECT n.client_id, n.meter_id, n.upload_id,
+		EXISTS (SELECT 1 FROM meters m WHERE m.client_id = n.client_id AND m.id = n.meter_id) AS meter_found
+	INTO missing
+	FROM (SELECT client_id, meter_id, upload_id FROM written GROUP BY client_id, meter_id, upload_id) n
 	WHERE NOT EXISTS (SELECT 1 FROM meters m WHERE m.client_id = n.client_id AND m.id = n.meter_id)
+		OR (n.upload_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM uploads u WHERE u.client_id = n.client_id AND u.id = n.upload_id))
 	LIMIT 1;
-	IF FOUND THEN
+	IF NOT FOUND THEN
+		RETURN NULL;
+	END IF;
+	IF NOT missing.meter_found THEN
 		RAISE EXCEPTION 'insert or update on table "meter_readings" violates foreign key constraint "meter_readings_meter_fk"'
 			USING ERRCODE = '23503', DETAIL = format('Key (client_id, meter_id)=(%s, %s) is not present in table "meters".', missing.client_id, missing.meter_id);
 	END IF;
-	SELECT n.client_id, n.upload_id INTO missing
-	FROM (SELECT DISTINCT client_id, upload_id FROM written WHERE upload_id IS NOT NULL) n
-	WHERE NOT EXISTS (SELECT 1 FROM uploads u WHERE u.client_id = n.client_id AND u.id = n.upload_id)
-	LIMIT 1;
-	IF FOUND THEN
-		RAISE EXCEPTION 'insert or update on table "meter_readings" violates foreign key constraint "meter_readings_upload_fk"'
-			USING ERRCODE = '23503', DETAIL = format('Key (client_id, upload_id)=(%s, %s) is not present in table "uploads".', missing.client_id, missing.upload_id);
-	END IF;
-	RETURN NULL;
+	RAISE EXCEPTION 'insert or update on table "meter_readings" violates foreign key constraint "meter_readings_upload_fk"'
+		USING ERRCODE = '23503', DETAIL = format('Key (client_id, upload_id)=(%s, %s) is not present in table "uploads".', missing.client_id, missing.upload_id);
 END;
 $$;--> statement-breakpoint
 CREATE TRIGGER "meter_readings_references_on_insert"
