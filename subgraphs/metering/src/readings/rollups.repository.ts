@@ -22,6 +22,11 @@ export interface RollupScope {
    * and were just upserted: the rollups read them from there instead of from meter_readings.
    */
   staged?: boolean;
+  /**
+   * With `staged`: each staged meter's range and whether it is contiguous, when the caller knows them
+   * (otherwise read from the staging table).
+   */
+  stagedMeters?: readonly { meterId: string; lo: Date; hi: Date; contiguous: boolean }[];
 }
 
 /** A temporary table dropped at commit; a second call in the same transaction starts it afresh. */
@@ -189,15 +194,22 @@ export async function recomputeRollups(tx: Tx, scope: RollupScope): Promise<{ cu
     'rollup_meters',
     'meter_id uuid primary key, received boolean not null, lo timestamptz, hi timestamptz',
   );
-  const covered = scope.staged
-    ? sql`left join (
+  const contiguous = scope.stagedMeters?.filter((m) => m.contiguous);
+  const covered = !scope.staged
+    ? sql`left join (select null::uuid as meter_id, null::timestamptz as lo, null::timestamptz as hi) cov on false`
+    : contiguous
+      ? sql`left join unnest(
+          ${`{${contiguous.map((m) => m.meterId).join(',')}}`}::uuid[],
+          ${`{${contiguous.map((m) => `"${m.lo.toISOString()}"`).join(',')}}`}::timestamptz[],
+          ${`{${contiguous.map((m) => `"${m.hi.toISOString()}"`).join(',')}}`}::timestamptz[]
+        ) as cov(meter_id, lo, hi) on cov.meter_id = x.meter_id and not x.received`
+      : sql`left join (
         select meter_id, min(slot_start) as lo, max(slot_start) as hi
         from staged_meter_readings
         group by meter_id
         having bool_and(extract(epoch from slot_start)::numeric % 900 = 0)
           and count(*) = extract(epoch from max(slot_start) - min(slot_start))::numeric / 900 + 1
-      ) cov on cov.meter_id = x.meter_id and not x.received`
-    : sql`left join (select null::uuid as meter_id, null::timestamptz as lo, null::timestamptz as hi) cov on false`;
+      ) cov on cov.meter_id = x.meter_id and not x.received`;
   await tx.execute(sql`
     insert into rollup_meters
     select x.meter_id, x.received, cov.lo, cov.hi
@@ -226,15 +238,8 @@ export async function recomputeRollups(tx: Tx, scope: RollupScope): Promise<{ cu
         and r.slot_start > m.hi and r.slot_start < ${end}::timestamptz
     ) r
     where r.value is not null`;
-  // Per customer and slot: Σ value × multiplier of the meters assigned at that slot. A customer with one
-  // assignment in the window (one meter, the usual case) needs no grouping: its slot is that meter's reading ×
-  // multiplier; only customers with several meters go through the per-slot grouping.
-  const slots = sql`
-    select a.customer_id, a.tariff_key, v.slot_start, v.value * a.multiplier as kwh, 1::bigint as readings
-    from (${readings}) v
-    join rollup_assignments a on a.meter_id = v.meter_id and a.single
-      and a.valid_from <= v.slot_start and (a.valid_to is null or v.slot_start < a.valid_to)
-    union all
+  // Customers with several meters: per slot, Σ value × multiplier of the meters assigned at that slot.
+  const multiMeterSlots = sql`
     select a.customer_id, a.tariff_key, v.slot_start, sum(v.value * a.multiplier) as kwh, count(*) as readings
     from (${readings}) v
     join rollup_assignments a on a.meter_id = v.meter_id and not a.single
@@ -253,10 +258,22 @@ export async function recomputeRollups(tx: Tx, scope: RollupScope): Promise<{ cu
     `customer_id uuid not null, hour_start timestamptz not null, day date not null, block text not null,
      kwh numeric not null, max_kw numeric not null, readings bigint not null`,
   );
+  // A customer with one assignment in the window (one meter, the usual case) needs no per-slot grouping: its
+  // hour is Σ value × multiplier = (Σ value) × multiplier, exactly (numeric), and its largest slot the largest
+  // value × multiplier (the smallest, should a multiplier be negative).
+  await tx.execute(sql`
+    insert into rollup_hours
+    select a.customer_id, k.hour_start, k.day, k.block, sum(v.value) * a.multiplier,
+      (case when a.multiplier >= 0 then max(v.value) else min(v.value) end) * a.multiplier * 4, count(*)
+    from (${readings}) v
+    join rollup_assignments a on a.meter_id = v.meter_id and a.single
+      and a.valid_from <= v.slot_start and (a.valid_to is null or v.slot_start < a.valid_to)
+    join rollup_calendar k on k.tariff_id = a.tariff_key and k.slot_start = v.slot_start
+    group by a.customer_id, a.multiplier, k.hour_start, k.day, k.block`);
   await tx.execute(sql`
     insert into rollup_hours
     select s.customer_id, k.hour_start, k.day, k.block, sum(s.kwh), max(s.kwh) * 4, sum(s.readings)
-    from (${slots}) s
+    from (${multiMeterSlots}) s
     join rollup_calendar k on k.tariff_id = s.tariff_key and k.slot_start = s.slot_start
     group by s.customer_id, k.hour_start, k.day, k.block`);
   await tx.execute(sql`

@@ -5,11 +5,48 @@ import {
   ensureReadingPartitions,
   stageReadings,
   upsertStagedCounting,
+  type StagedMeter,
   type StagedReading,
 } from './reading-store.repository';
 import { recomputeRollups } from './rollups.repository';
 
 const SLOT_MS = 15 * 60_000;
+
+/**
+ * Each meter's staged range, count and whether it covers every slot of that range once, read off the
+ * parsed readings (in slot order, as the parsers yield them) instead of another pass over the staging
+ * table. A meter in several sources, or out of order, is simply not contiguous.
+ */
+function stagedMeters(sources: readonly MatchedSource[]): StagedMeter[] {
+  const byMeter = new Map<string, StagedMeter>();
+  for (const m of sources) {
+    const meterId = m.meter?.id ?? '';
+    const readings = m.source.readings;
+    const first = readings[0]?.slotStart;
+    const last = readings.at(-1)?.slotStart;
+    if (!first || !last) continue;
+    let contiguous =
+      first.getTime() % SLOT_MS === 0 && last.getTime() - first.getTime() === (readings.length - 1) * SLOT_MS;
+    for (let i = 1; contiguous && i < readings.length; i += 1) {
+      contiguous =
+        (readings[i]?.slotStart.getTime() ?? NaN) - (readings[i - 1]?.slotStart.getTime() ?? NaN) === SLOT_MS;
+    }
+    const seen = byMeter.get(meterId);
+    byMeter.set(
+      meterId,
+      seen
+        ? {
+            meterId,
+            lo: seen.lo < first ? seen.lo : first,
+            hi: seen.hi > last ? seen.hi : last,
+            count: seen.count + readings.length,
+            contiguous: false,
+          }
+        : { meterId, lo: first, hi: last, count: readings.length, contiguous },
+    );
+  }
+  return [...byMeter.values()];
+}
 
 /**
  * Upserts the readings of the matched sources into meter_readings (staging table + one
@@ -38,7 +75,8 @@ export async function storeMeterReadings(
   }
   await ensureReadingPartitions(tx, new Date(min), new Date(max));
   await stageReadings(tx, readings());
-  const counts = await upsertStagedCounting(tx, input.clientId, input.uploadId);
+  const meters = stagedMeters(sources);
+  const counts = await upsertStagedCounting(tx, input.clientId, input.uploadId, meters);
   const rollups = await recomputeRollups(tx, {
     clientId: input.clientId,
     zone: input.zone,
@@ -46,6 +84,7 @@ export async function storeMeterReadings(
     from: new Date(min),
     to: new Date(max + SLOT_MS),
     staged: true,
+    stagedMeters: meters,
   });
   return { ...counts, customers: rollups.customers };
 }
