@@ -138,7 +138,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     supergraphSdl,
     apiSchema: () => apiSchema,
     subgraphUrls,
-    authenticate: (headers) => authenticateRequest(headers, { jwtSecret: options.jwtSecret, verifyApiKey: resolveApiKey }),
+    authenticate: (headers) =>
+      authenticateRequest(headers, { jwtSecret: options.jwtSecret, verifyApiKey: resolveApiKey }),
     validationRules: limits.validationRules,
     logger,
   });
