@@ -6,6 +6,7 @@ import { Customer } from './customers/customer.type';
 import { resolveInvoiceReference } from './invoices/invoice.reference';
 import { ClientBillingSummaryResolver, CustomerInvoicesResolver, InvoiceResolver } from './invoices/invoice.resolver';
 import { PaymentResolver } from './payments/payment.resolver';
+import { BillingPeriodResolver } from './periods/billing-period.resolver';
 import { resolveBillingRunReference } from './runs/billing-run.reference';
 import { BillingRunProgressResolver } from './runs/billing-run-progress.resolver';
 import { BillingRunResolver } from './runs/billing-run.resolver';
@@ -18,6 +19,7 @@ export const billingResolvers = [
   ClientTariffsResolver,
   BillingRunResolver,
   BillingRunProgressResolver,
+  BillingPeriodResolver,
   InvoiceResolver,
   CustomerInvoicesResolver,
   ClientBillingSummaryResolver,

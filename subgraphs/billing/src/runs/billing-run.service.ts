@@ -11,6 +11,7 @@ import {
   type Caller,
 } from '@ciro/subgraph-common';
 import Decimal from 'decimal.js';
+import { assertPeriodOpen } from '../periods/billing-period.service';
 import { NO_BILLING_RUN_EVENTS } from './billing-run-events';
 import { loadBillingScope } from './billing-inputs.repository';
 import {
@@ -91,6 +92,7 @@ async function createRun(caller: Caller, input: RunBillingInput): Promise<Starte
   return withTenant(caller.database, tenantContextFor(caller.identity, clientId), async (tx) => {
     const scope = await loadBillingScope(tx, clientId, input.period);
     if (!scope) throw new NotFoundError('Client', input.clientId);
+    await assertPeriodOpen(tx, clientId, input.period);
     const run = await insertBillingRun(tx, {
       clientId,
       period: input.period,
