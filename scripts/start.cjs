@@ -153,6 +153,7 @@ async function main() {
       '',
       'CIRO Energy Portal is running',
       `  GraphQL API     http://127.0.0.1:${gatewayPort}/graphql`,
+      `  Subscriptions   ws://127.0.0.1:${gatewayPort}/graphql  (graphql-ws; credentials in connectionParams)`,
       `  Health          http://127.0.0.1:${gatewayPort}/healthz  ·  http://127.0.0.1:${gatewayPort}/readyz`,
       '',
       fs.existsSync(credentialsFile)
