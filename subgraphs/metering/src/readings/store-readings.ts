@@ -1,4 +1,5 @@
 import type { Tx } from '@ciro/db';
+import { sql } from 'drizzle-orm';
 import type { MatchedSource } from '../uploads/meter-preview';
 import type { CommitSummary } from '../uploads/upload.model';
 import {
@@ -73,6 +74,9 @@ export async function storeMeterReadings(
       }
     }
   }
+  // The reference-check triggers keep the statement's rows in a tuplestore: with the default 4MB it would
+  // spill to disk. Local to the transaction, and put back by the rollups.
+  await tx.execute(sql`select set_config('work_mem', '256MB', true)`);
   await ensureReadingPartitions(tx, new Date(min), new Date(max));
   await stageReadings(tx, readings());
   const meters = stagedMeters(sources);
