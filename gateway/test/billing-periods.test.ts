@@ -1,8 +1,16 @@
 import { asSystem, schema } from '@ciro/db';
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { constantReadings, insertEngineTariff, sampleTariff } from '../../subgraphs/billing/test/support/billing-kit';
-import { expectData, expectErrorCode, gql, seed, startStack, type SeededClient, type Stack } from './kit';
+import {
+  expectData,
+  expectErrorCode,
+  gql,
+  seed,
+  seedBillableClient,
+  startStack,
+  type SeededClient,
+  type Stack,
+} from './kit';
 import { waitForBillingRun } from './kit/billing-runs';
 
 const PERIOD = '2025-09';
@@ -83,44 +91,9 @@ interface RunPayload {
   runBilling: { billingRun: { id: string } | null; userErrors: { field: string[] | null; message: string }[] };
 }
 
-/** A client with the MT-H tariff and two customers read every slot of September 2025. */
 async function clientWithReadings(): Promise<{ client: SeededClient; token: string; userToken: string }> {
-  const { client, admin } = await seed(stack).client();
-  const first = await client.customer();
-  await client.customer();
-  await asSystem(stack.database, 'test seed: tariff, meters and readings', async (tx) => {
-    const tariffId = await insertEngineTariff(tx, client.id, sampleTariff());
-    await tx.execute(
-      `select ensure_meter_reading_partitions('2025-09-01T06:00:00Z'::timestamptz, '2025-10-01T05:45:00Z'::timestamptz)`,
-    );
-    const customers = await tx.select().from(schema.customers).where(eq(schema.customers.clientId, client.id));
-    for (const [index, customer] of customers.entries()) {
-      await tx
-        .update(schema.customers)
-        .set({ tariffId, lossFactor: '0.0235', paymentTermsDays: 30 })
-        .where(and(eq(schema.customers.clientId, client.id), eq(schema.customers.id, customer.id)));
-      const [meter] = await tx
-        .insert(schema.meters)
-        .values({ clientId: client.id, serial: `BP${index}-${customer.code}`, multiplier: '1' })
-        .returning();
-      if (!meter) throw new Error('no meter');
-      await tx.insert(schema.meterAssignments).values({
-        clientId: client.id,
-        meterId: meter.id,
-        customerId: customer.id,
-        validFrom: new Date('2020-01-01T06:00:00Z'),
-      });
-      await tx.insert(schema.meterReadings).values(
-        constantReadings(PERIOD, '2').map((r) => ({
-          clientId: client.id,
-          meterId: meter.id,
-          slotStart: r.slotStart,
-          kwh: r.kwh,
-        })),
-      );
-    }
-  });
-  return { client, token: await admin.login(), userToken: await first.user.login() };
+  const seeded = await seedBillableClient(stack, { kwh: '2' });
+  return { client: seeded.client, token: seeded.token, userToken: await seeded.customerUser.login() };
 }
 
 async function periods(token: string, clientId: string): Promise<PeriodView[]> {

@@ -1,8 +1,5 @@
-import { asSystem, schema } from '@ciro/db';
-import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { constantReadings, insertEngineTariff, sampleTariff } from '../../subgraphs/billing/test/support/billing-kit';
-import { expectData, gql, refusal, seed, startStack, subscribe, type SeededClient, type Stack } from './kit';
+import { expectData, gql, refusal, seed, seedBillableClient, startStack, subscribe, type Stack } from './kit';
 
 const PERIOD = '2025-09';
 let stack: Stack;
@@ -44,60 +41,6 @@ interface Progress {
 }
 type ProgressData = { billingRunProgress: Progress };
 
-/** A client with the MT-H tariff and two customers, each with one meter read every slot of September 2025. */
-async function clientWithReadings(): Promise<{
-  client: SeededClient;
-  token: string;
-  customerIds: string[];
-  customerUserToken: string;
-}> {
-  const { client, admin } = await seed(stack).client();
-  const customerIds: string[] = [];
-  for (let i = 0; i < 2; i++) customerIds.push((await client.customer()).customer.globalId);
-  const { customer: lastCustomer, user } = await client.customer();
-  await asSystem(stack.database, 'test seed: tariff, meters and readings', async (tx) => {
-    const tariffId = await insertEngineTariff(tx, client.id, sampleTariff());
-    await tx.execute(
-      `select ensure_meter_reading_partitions('2025-09-01T06:00:00Z'::timestamptz, '2025-10-01T05:45:00Z'::timestamptz)`,
-    );
-    const customers = await tx.select().from(schema.customers).where(eq(schema.customers.clientId, client.id));
-    for (const [index, customer] of customers.entries()) {
-      if (customer.id === lastCustomer.id) {
-        // The customer of `user` is not billed (no tariff): it only serves to test a customer user.
-        await tx
-          .update(schema.customers)
-          .set({ status: 'INACTIVE' })
-          .where(and(eq(schema.customers.clientId, client.id), eq(schema.customers.id, customer.id)));
-        continue;
-      }
-      await tx
-        .update(schema.customers)
-        .set({ tariffId, lossFactor: '0.0235', paymentTermsDays: 30 })
-        .where(and(eq(schema.customers.clientId, client.id), eq(schema.customers.id, customer.id)));
-      const [meter] = await tx
-        .insert(schema.meters)
-        .values({ clientId: client.id, serial: `P${index}-${customer.code}`, multiplier: '40' })
-        .returning();
-      if (!meter) throw new Error('no meter');
-      await tx.insert(schema.meterAssignments).values({
-        clientId: client.id,
-        meterId: meter.id,
-        customerId: customer.id,
-        validFrom: new Date('2020-01-01T06:00:00Z'),
-      });
-      await tx.insert(schema.meterReadings).values(
-        constantReadings(PERIOD, '1.25').map((r) => ({
-          clientId: client.id,
-          meterId: meter.id,
-          slotStart: r.slotStart,
-          kwh: r.kwh,
-        })),
-      );
-    }
-  });
-  return { client, token: await admin.login(), customerIds, customerUserToken: await user.login() };
-}
-
 async function runBilling(token: string, clientId: string): Promise<string> {
   const payload = expectData(
     await gql<{ runBilling: { billingRun: { id: string } | null; userErrors: { message: string }[] } }>(stack, {
@@ -113,7 +56,7 @@ async function runBilling(token: string, clientId: string): Promise<string> {
 
 describe('billingRunProgress through the gateway', () => {
   it('streams a run from its state to COMPLETED, then the PDFs of its issued invoices', async () => {
-    const seeded = await clientWithReadings();
+    const seeded = await seedBillableClient(stack, { multiplier: '40' });
     const { client, token, customerIds } = seeded;
     const runId = await runBilling(token, client.globalId);
     const progress = subscribe<ProgressData>(stack, { query: BILLING_RUN_PROGRESS, variables: { id: runId }, token });
@@ -173,11 +116,15 @@ describe('billingRunProgress through the gateway', () => {
   }, 120_000);
 
   it("refuses the run to a customer user (scope) and to another client's admin (FORBIDDEN)", async () => {
-    const seeded = await clientWithReadings();
+    const seeded = await seedBillableClient(stack, { multiplier: '40' });
     const runId = await runBilling(seeded.token, seeded.client.globalId);
     // Refusals: a customer user lacks the scope; another client's admin gets FORBIDDEN.
     const asCustomer = await refusal(
-      subscribe(stack, { query: BILLING_RUN_PROGRESS, variables: { id: runId }, token: seeded.customerUserToken }),
+      subscribe(stack, {
+        query: BILLING_RUN_PROGRESS,
+        variables: { id: runId },
+        token: await seeded.customerUser.login(),
+      }),
     );
     expect(asCustomer.map((error) => error.extensions?.code)).toEqual(['FORBIDDEN']);
     const other = await seed(stack).client();

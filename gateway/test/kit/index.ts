@@ -2,3 +2,4 @@ export * from './gql';
 export * from './seed';
 export * from './stack';
 export * from './subscriptions';
+export * from './billing-seed';
