@@ -5,7 +5,7 @@ import {
   assertClientAdmin,
   callerOf,
   fromTenantIdOrThrow,
-  mapMessages,
+  snapshotThenEvents,
   tenantContextFor,
   toGlobalId,
   type BillingRunDocumentsMessage,
@@ -143,40 +143,28 @@ async function subscribeBillingRunProgress({
       return item;
     });
 
-  const messages = await context.eventBus.subscribe(billingRunChannelOf(clientId));
-  let snapshot: BillingRunProgress | null;
-  try {
-    snapshot = await read(BillingRunProgressKind.SNAPSHOT, null, null, new Date());
-    if (!snapshot) throw new NotFoundError('BillingRun', args.id);
-  } catch (error) {
-    await messages.return?.();
-    throw error;
-  }
-  const first = snapshot;
-  const events = mapMessages(messages, async (raw) => {
-    const message = runMessageOf(raw, runId);
-    if (!message) return undefined;
-    const at = new Date(message.at);
-    const item =
-      message.type === 'billing-run.documents'
-        ? await read(BillingRunProgressKind.DOCUMENT, null, message.invoiceId, at)
-        : await read(
-            message.customerId ? BillingRunProgressKind.CUSTOMER : BillingRunProgressKind.STATUS,
-            message.customerId,
-            null,
-            at,
-          );
-    return item ? { value: item } : undefined;
+  return snapshotThenEvents(context.eventBus, billingRunChannelOf(clientId), {
+    snapshot: async () => {
+      const snapshot = await read(BillingRunProgressKind.SNAPSHOT, null, null, new Date());
+      if (!snapshot) throw new NotFoundError('BillingRun', args.id);
+      return [snapshot];
+    },
+    map: async (raw) => {
+      const message = runMessageOf(raw, runId);
+      if (!message) return undefined;
+      const at = new Date(message.at);
+      const item =
+        message.type === 'billing-run.documents'
+          ? await read(BillingRunProgressKind.DOCUMENT, null, message.invoiceId, at)
+          : await read(
+              message.customerId ? BillingRunProgressKind.CUSTOMER : BillingRunProgressKind.STATUS,
+              message.customerId,
+              null,
+              at,
+            );
+      return item ? { value: item } : undefined;
+    },
   });
-  return (async function* () {
-    try {
-      yield first;
-      yield* events;
-    } finally {
-      // Also when the reader leaves before `events` started (its own cleanup would not run).
-      await messages.return?.();
-    }
-  })();
 }
 
 export class BillingRunProgressResolver {

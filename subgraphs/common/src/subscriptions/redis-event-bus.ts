@@ -144,3 +144,43 @@ export async function* mapMessages<T>(
     await messages.return?.();
   }
 }
+
+export interface SnapshotThenEvents<T> {
+  /** The state now, read after the channel is subscribed: what happens meanwhile arrives as events too. */
+  snapshot: () => Promise<readonly T[]>;
+  /** One message of the channel → an item, nothing, or a last item. */
+  map: (message: string) => Promise<Mapped<T>> | Mapped<T>;
+  /** Ends right after the snapshot when it says there is nothing more to wait for. */
+  endAfterSnapshot?: (snapshot: readonly T[]) => boolean;
+}
+
+/**
+ * The shape of every subscription: subscribe to the channel first, then read the current state
+ * (a snapshot failing — FORBIDDEN, NOT_FOUND — releases the channel and throws before any item),
+ * then yield the snapshot followed by the mapped events. The channel is released however the
+ * reader leaves, even before the first item.
+ */
+export async function snapshotThenEvents<T>(
+  bus: EventBus,
+  channel: string,
+  options: SnapshotThenEvents<T>,
+): Promise<AsyncGenerator<T>> {
+  const messages = await bus.subscribe(channel);
+  let snapshot: readonly T[];
+  try {
+    snapshot = await options.snapshot();
+  } catch (error) {
+    await messages.return?.();
+    throw error;
+  }
+  const events = mapMessages(messages, options.map);
+  return (async function* () {
+    try {
+      yield* snapshot;
+      if (options.endAfterSnapshot?.(snapshot)) return;
+      yield* events;
+    } finally {
+      await messages.return?.();
+    }
+  })();
+}

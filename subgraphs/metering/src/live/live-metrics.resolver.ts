@@ -5,7 +5,7 @@ import {
   Scopes,
   assertCustomerAccess,
   fromTenantIdOrThrow,
-  mapMessages,
+  snapshotThenEvents,
   tenantContextFor,
   toGlobalId,
 } from '@ciro/subgraph-common';
@@ -129,31 +129,20 @@ async function subscribeLiveMetrics({
   const caller = callerOf(context);
   const { clientId, id: customerId } = fromTenantIdOrThrow('Customer', args.customerId);
   assertCustomerAccess(caller.identity, clientId, customerId);
-  const messages = await context.deps.eventBus.subscribe(readingChannelOf(clientId));
-  let latest: LatestMeterReading[];
-  try {
-    latest = await withTenant(context.database, tenantContextFor(caller.identity, clientId), async (tx) => {
-      if (!(await customerExists(tx, clientId, customerId))) throw new NotFoundError('Customer', args.customerId);
-      return latestReadingsOfCustomer(tx, clientId, customerId);
-    });
-  } catch (error) {
-    await messages.return?.();
-    throw error;
-  }
-  const events = mapMessages(messages, (raw) => {
-    const event: unknown = JSON.parse(raw);
-    if (!isReadingsStored(event) || event.customerId !== customerId) return undefined;
-    return { value: fromEvent(clientId, args.customerId, event) };
+  return snapshotThenEvents(context.deps.eventBus, readingChannelOf(clientId), {
+    snapshot: async () => {
+      const latest = await withTenant(context.database, tenantContextFor(caller.identity, clientId), async (tx) => {
+        if (!(await customerExists(tx, clientId, customerId))) throw new NotFoundError('Customer', args.customerId);
+        return latestReadingsOfCustomer(tx, clientId, customerId);
+      });
+      return latest.map((meter) => fromLatest(clientId, args.customerId, meter));
+    },
+    map: (raw) => {
+      const event: unknown = JSON.parse(raw);
+      if (!isReadingsStored(event) || event.customerId !== customerId) return undefined;
+      return { value: fromEvent(clientId, args.customerId, event) };
+    },
   });
-  return (async function* () {
-    try {
-      for (const meter of latest) yield fromLatest(clientId, args.customerId, meter);
-      yield* events;
-    } finally {
-      // Also when the reader leaves before `events` started (its own cleanup would not run).
-      await messages.return?.();
-    }
-  })();
 }
 
 export class LiveMetricsResolver {

@@ -1,4 +1,4 @@
-import { mapMessages, Scopes } from '@ciro/subgraph-common';
+import { Scopes, snapshotThenEvents } from '@ciro/subgraph-common';
 import type { SubscribeResolverData } from 'type-graphql';
 import { Arg, Field, ID, ObjectType, Root, Subscription } from 'type-graphql';
 import { callerOf } from '../caller';
@@ -52,15 +52,6 @@ async function subscribeUploadProgress({
 }: SubscribeResolverData<unknown, UploadProgressArgs, MeteringContext>): Promise<AsyncIterable<UploadProgress>> {
   const caller = callerOf(context);
   const { clientId } = uploadIdsOrThrow(caller, args.id);
-  const bus = context.deps.eventBus;
-  const messages = await bus.subscribe(uploadChannelOf(clientId));
-  let snapshot: Upload;
-  try {
-    snapshot = await getUploadOrThrow(context.deps, caller, args.id);
-  } catch (error) {
-    await messages.return?.();
-    throw error;
-  }
   const progress = (upload: Upload, stage: string, message: string | null, at: Date): UploadProgress => ({
     uploadId: args.id,
     stage,
@@ -69,25 +60,21 @@ async function subscribeUploadProgress({
     at,
     upload,
   });
-  const events = mapMessages(messages, async (raw) => {
-    const event: unknown = JSON.parse(raw);
-    if (!isUploadEvent(event) || event.uploadId !== args.id) return undefined;
-    const upload = await getUploadOrThrow(context.deps, caller, args.id);
-    return {
-      value: progress(upload, event.stage, event.message, new Date(event.at)),
-      last: FINAL_STAGES.has(event.stage),
-    };
+  return snapshotThenEvents(context.deps.eventBus, uploadChannelOf(clientId), {
+    snapshot: async () => [
+      progress(await getUploadOrThrow(context.deps, caller, args.id), 'SNAPSHOT', null, new Date()),
+    ],
+    endAfterSnapshot: ([first]) => first?.status === UploadStatus.COMMITTED || first?.status === UploadStatus.DISCARDED,
+    map: async (raw) => {
+      const event: unknown = JSON.parse(raw);
+      if (!isUploadEvent(event) || event.uploadId !== args.id) return undefined;
+      const upload = await getUploadOrThrow(context.deps, caller, args.id);
+      return {
+        value: progress(upload, event.stage, event.message, new Date(event.at)),
+        last: FINAL_STAGES.has(event.stage),
+      };
+    },
   });
-  return (async function* () {
-    try {
-      yield progress(snapshot, 'SNAPSHOT', null, new Date());
-      if (snapshot.status === UploadStatus.COMMITTED || snapshot.status === UploadStatus.DISCARDED) return;
-      yield* events;
-    } finally {
-      // Also when the reader leaves before `events` started (its own cleanup would not run).
-      await messages.return?.();
-    }
-  })();
 }
 
 export class UploadProgressResolver {
