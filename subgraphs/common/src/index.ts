@@ -18,6 +18,7 @@ export * from './server/create-subgraph-server';
 export * from './schema/parse-input';
 export * from './energy/time';
 export * from './energy/tou';
+export * from './energy/zone-clock';
 export * from './server/caller';
 export * from './server/run-service-process';
 export * from './schema/write-sdl';

@@ -1,4 +1,5 @@
 import { DateTime, IANAZone } from 'luxon';
+import { ZoneClock } from './zone-clock';
 
 /** Length of a metering slot; a slot is `[start, start + 15 min)` and belongs to the day, block, hour and period of its start. */
 export const SLOT_MINUTES = 15;
@@ -142,17 +143,60 @@ export function listPeriodSlotStarts(period: string, zone: string): Date[] {
   return slotStartsBetween(start, end);
 }
 
-/** Local calendar date, minute of day, local hour start and ISO weekday of an instant in `zone`. */
+const MINUTE_MS = 60_000;
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+
+/** A zone's clock plus the local date and weekday of the last local day looked up (a slot series stays on one day for ~96 slots). */
+class LocalCalendar {
+  private day = NaN;
+  private date = '';
+  private weekday = NaN;
+
+  constructor(private readonly clock: ZoneClock) {}
+
+  partsOf(instant: number): LocalParts {
+    const wall = instant + this.clock.offsetAt(instant);
+    const day = Math.floor(wall / DAY_MS);
+    if (day !== this.day) {
+      const d = new Date(wall);
+      this.date = `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
+      // Luxon's ISO weekday: Monday = 1 … Sunday = 7 (getUTCDay: Sunday = 0); NaN for an invalid date, like luxon.
+      this.weekday = Number.isNaN(wall) ? NaN : d.getUTCDay() || 7;
+      this.day = day;
+    }
+    const intoDay = wall - day * DAY_MS;
+    return {
+      date: this.date,
+      minuteOfDay: Math.floor(intoDay / MINUTE_MS),
+      // Subtract the local minutes rather than re-resolving HH:00, which would be ambiguous in a DST fold.
+      hourStart: new Date(instant - (intoDay % HOUR_MS)),
+      weekday: this.weekday,
+    };
+  }
+}
+
+const calendars = new Map<string, LocalCalendar>();
+const CALENDAR_LIMIT = 64;
+
+function calendarOf(zone: string): LocalCalendar {
+  let calendar = calendars.get(zone);
+  if (!calendar) {
+    zoneOrThrow(zone);
+    calendar = new LocalCalendar(new ZoneClock(zone));
+    if (calendars.size >= CALENDAR_LIMIT) calendars.delete(calendars.keys().next().value as string);
+    calendars.set(zone, calendar);
+  }
+  return calendar;
+}
+
+/**
+ * Local calendar date, minute of day, local hour start and ISO weekday of an instant in `zone`. Plain arithmetic on
+ * the zone's cached offset transitions (`ZoneClock`), cheap enough to call per slot: a slot calendar can take `date`
+ * as the local day and `hourStart` as the local hour of each slot.
+ */
 export function localPartsOf(instant: Date, zone: string): LocalParts {
-  const dt = DateTime.fromJSDate(instant, { zone: zoneOrThrow(zone) });
-  const intoHourMs = (dt.minute * 60 + dt.second) * 1000 + dt.millisecond;
-  return {
-    date: `${pad(dt.year, 4)}-${pad(dt.month)}-${pad(dt.day)}`,
-    minuteOfDay: dt.hour * 60 + dt.minute,
-    // Subtract the local minutes rather than re-resolving HH:00, which would be ambiguous in a DST fold.
-    hourStart: new Date(instant.getTime() - intoHourMs),
-    weekday: dt.weekday,
-  };
+  return calendarOf(zone).partsOf(instant.getTime());
 }
 
 const ISO_WITH_OFFSET = /T.*(Z|[+-]\d{2}(:?\d{2})?)$/i;

@@ -1,5 +1,4 @@
-import { SLOT_MS } from '@ciro/subgraph-common';
-import { ZoneClock, formatWall } from './zone-clock';
+import { SLOT_MS, ZoneClock, formatWall } from '@ciro/subgraph-common';
 
 export type Granularity = 'SLOT' | 'HOUR' | 'DAY' | 'MONTH';
 

@@ -1,7 +1,7 @@
+import { ZoneClock } from '@ciro/subgraph-common';
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { bucketWindow, type Granularity } from '../buckets';
-import { ZoneClock } from '../zone-clock';
 
 /** The same buckets computed the slow, obvious way with luxon. */
 function luxonBuckets(from: Date, to: Date, granularity: Exclude<Granularity, 'SLOT'>, zone: string) {
