@@ -1,6 +1,7 @@
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import * as schema from './schema/index.js';
+import { noDelaySocket } from './socket.js';
 
 export type Schema = typeof schema;
 /** The drizzle instance (pool-level). Application code reaches tables only through withTenant/asSystem. */
@@ -46,6 +47,7 @@ export function createDb(options: CreateDbOptions): Database {
     onnotice: () => {},
     connect_timeout: 10,
     connection: { application_name: options.applicationName ?? 'ciro' },
+    socket: noDelaySocket,
   });
   const db = drizzle(sql, { schema });
   if (options.onSystemAccess) systemAccessHooks.set(db, options.onSystemAccess);

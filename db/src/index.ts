@@ -20,6 +20,7 @@ export {
   type TenantContext,
   type TenantRole,
 } from './tenant.js';
+export { noDelaySocket } from './socket.js';
 export { migrate, MIGRATIONS_FOLDER, type MigrateOptions, type MigrateResult } from './migrate.js';
 export { ensureDatabase, type EnsureDatabaseOptions, type EnsureDatabaseResult } from './bootstrap.js';
 export { loadDbEnv, DbEnvError, type DbEnv } from './env.js';
