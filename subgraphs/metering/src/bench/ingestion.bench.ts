@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { asSystem, createDb, schema, withTenant, type Database, type TenantContext } from '@ciro/db';
+import { asSystem, createDb, noDelaySocket, schema, withTenant, type Database, type TenantContext } from '@ciro/db';
 import { createTestDatabase, dropTestDatabase } from '@ciro/db/testing';
 import * as XLSX from '@e965/xlsx';
 import { ROLE_SCOPES, toGlobalId } from '@ciro/subgraph-common';
@@ -485,7 +485,8 @@ async function main(): Promise<void> {
 
   const urls = await createTestDatabase(DATABASE);
   const database = createDb({ url: urls.appUrl, max: 4, applicationName: 'ingestion-bench' });
-  const bare = postgres(urls.appUrl, { max: 1, onnotice: () => {} });
+  // The same client settings as the app's pool (TCP_NODELAY), so the baseline is not slowed by the client.
+  const bare = postgres(urls.appUrl, { max: 1, onnotice: () => {}, socket: noDelaySocket });
   const owner = postgres(urls.ownerUrl, { max: 1, onnotice: () => {} });
   try {
     await owner.unsafe(PLAIN_TABLE);

@@ -44,23 +44,8 @@ export async function copyInto(tx: Tx, statement: string, rows: Iterable<readonl
   return count;
 }
 
-/** Streams ready COPY text lines (each ending in a newline) into `COPY … FROM STDIN`, in chunks of about 64 KB. */
-export async function copyLines(tx: Tx, statement: string, lines: Iterable<string>): Promise<number> {
-  const sql = rawSqlOf(tx);
-  const writable = await sql.unsafe(statement).writable();
-  let count = 0;
-  function* chunks(): Generator<string> {
-    let buffer = '';
-    for (const line of lines) {
-      buffer += line;
-      count++;
-      if (buffer.length >= 65_536) {
-        yield buffer;
-        buffer = '';
-      }
-    }
-    if (buffer) yield buffer;
-  }
-  await pipeline(Readable.from(chunks()), writable);
-  return count;
+/** Streams ready chunks (binary COPY data, say) into `COPY … FROM STDIN` inside the transaction. */
+export async function copyChunks(tx: Tx, statement: string, chunks: Iterable<Buffer>): Promise<void> {
+  const writable = await rawSqlOf(tx).unsafe(statement).writable();
+  await pipeline(Readable.from(chunks), writable);
 }

@@ -1,5 +1,5 @@
 import { schema, type Tx } from '@ciro/db';
-import { createBlockClassifier, type TariffBlock } from '@ciro/subgraph-common';
+import { createBlockClassifier, localPartsOf, type TariffBlock } from '@ciro/subgraph-common';
 import { and, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { copyInto } from './raw-sql';
@@ -143,12 +143,12 @@ export async function recomputeRollups(tx: Tx, scope: RollupScope): Promise<{ cu
   function* calendar(): Generator<string[]> {
     for (let t = window.start.getTime(); t < window.end.getTime(); t += SLOT_MS) {
       const slot = new Date(t);
-      const local = DateTime.fromMillis(t, { zone });
-      const hourStart = new Date(t - (local.minute * 60 + local.second) * 1000 - local.millisecond);
-      const day = local.toISODate() ?? '';
+      const local = localPartsOf(slot, zone);
+      const slotText = slot.toISOString();
+      const hourText = local.hourStart.toISOString();
       for (const key of tariffKeys) {
         const block = key === NO_TARIFF ? NO_TARIFF_BLOCK : (byTariff.get(key)?.(slot) ?? NO_TARIFF_BLOCK);
-        yield [key, slot.toISOString(), hourStart.toISOString(), day, block];
+        yield [key, slotText, hourText, local.date, block];
       }
     }
   }
