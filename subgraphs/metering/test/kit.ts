@@ -18,30 +18,38 @@ export interface MeteringStack {
   database: Database;
   jwtSecret: string;
   server: RunningMetering;
+  /** The stack's own BullMQ key prefix (a test running its own worker consumes it). */
+  queuePrefix: string;
   stop(): Promise<void>;
 }
 
-/** The metering subgraph (with its worker) on a free port, its own BullMQ prefix, the run's Azurite and database. */
-export async function startMetering(): Promise<MeteringStack> {
+/**
+ * The metering subgraph (with its worker unless `worker: false`) on a free port, its own BullMQ
+ * prefix, the run's Azurite and database.
+ */
+export async function startMetering(options: { worker?: boolean } = {}): Promise<MeteringStack> {
   const database = createDb({
     url: process.env.DATABASE_URL ?? inject('databaseUrl'),
     max: 5,
     applicationName: 'metering-tests',
   });
   const jwtSecret = randomBytes(32).toString('base64url');
+  const queuePrefix = `test-${randomUUID().slice(0, 8)}`;
   const server = await startMeteringServer({
     database,
     port: 0,
     settings: { jwtSecret, maxUploadBytes: 5 * 1024 * 1024 },
-    redis: { url: inject('redisUrl'), queuePrefix: `test-${randomUUID().slice(0, 8)}` },
+    redis: { url: inject('redisUrl'), queuePrefix },
     blob: { connectionString: inject('azuriteConnectionString') },
     logger: createLogger('metering-test', process.env.LOG_LEVEL ?? 'silent'),
+    ...(options.worker === false ? { worker: false } : {}),
   });
   return {
     url: server.url,
     database,
     jwtSecret,
     server,
+    queuePrefix,
     async stop() {
       await server.stop();
       await database.close();

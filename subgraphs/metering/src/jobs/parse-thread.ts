@@ -5,12 +5,20 @@ import postgres from 'postgres';
 import type { BlobStorage } from '../storage/blob-storage';
 import { parseStoredUpload } from '../uploads/upload-parsing';
 import type { ParseThreadInput, ParseThreadMessage } from './parse-isolation';
+import { packParsedUpload } from './parse-transfer';
+
+interface Reply {
+  message: ParseThreadMessage;
+  /** Buffers moved to the caller instead of copied. */
+  transfer: ArrayBuffer[];
+}
 
 /**
- * Worker-thread entry of the parse job (see parse-isolation.ts): parses one upload with a
- * capped heap and posts back its preview (as it will be stored: JSON) or failure.
+ * Worker-thread entry of the parse job and of the commit (see parse-isolation.ts): parses one
+ * upload with a capped heap and posts back, for a PREVIEW, its preview (as it will be stored:
+ * JSON) or failure; for a COMMIT, the whole parse, its readings packed (parse-transfer.ts).
  */
-async function run(input: ParseThreadInput): Promise<ParseThreadMessage> {
+async function run(input: ParseThreadInput): Promise<Reply> {
   const options = {
     host: input.connection.host,
     port: input.connection.port,
@@ -41,9 +49,17 @@ async function run(input: ParseThreadInput): Promise<ParseThreadMessage> {
       input.zone,
       input.overrides,
     );
+    if (input.purpose === 'COMMIT') {
+      const { packed, transfer } = packParsedUpload(parsed);
+      return { message: { ok: true, purpose: 'COMMIT', parsed: packed }, transfer };
+    }
     return {
-      ok: true,
-      outcome: { preview: JSON.parse(JSON.stringify(parsed.preview)) as unknown, failure: parsed.failure },
+      message: {
+        ok: true,
+        purpose: 'PREVIEW',
+        outcome: { preview: JSON.parse(JSON.stringify(parsed.preview)) as unknown, failure: parsed.failure },
+      },
+      transfer: [],
     };
   } finally {
     await database.close();
@@ -53,8 +69,13 @@ async function run(input: ParseThreadInput): Promise<ParseThreadMessage> {
 if (parentPort) {
   const port = parentPort;
   run(workerData as ParseThreadInput).then(
-    (message) => port.postMessage(message),
-    (error: unknown) =>
-      port.postMessage({ ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
+    (reply) => port.postMessage(reply.message, reply.transfer),
+    (error: unknown) => {
+      const message: ParseThreadMessage = {
+        ok: false,
+        error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+      };
+      port.postMessage(message);
+    },
   );
 }

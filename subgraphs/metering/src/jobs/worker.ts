@@ -5,13 +5,7 @@ import { Redis } from 'ioredis';
 import { readMeteringEnv } from '../env';
 import { createUploadEvents } from '../events/upload-events';
 import { createBlobStorage } from '../storage/blob-storage';
-import {
-  isolatedParser,
-  parseMaxMemoryMb,
-  parseThreadScript,
-  threadConnectionOf,
-  type ParseRunner,
-} from './parse-isolation';
+import { isolatedParser, parseMaxMemoryMb, parseThreadAvailable, type ParseRunner } from './parse-isolation';
 import { handleParseUpload, markParseFailed, PARSE_UPLOAD_JOB, type ParseUploadDeps } from './parse-upload.job';
 import { METERING_QUEUE, type QueueSettings } from './queue';
 
@@ -29,8 +23,8 @@ export interface MeteringWorkerOptions extends QueueSettings {
 function parseRunnerOf(options: MeteringWorkerOptions, logger: Logger): ParseRunner | undefined {
   if (options.deps.parse || options.parseMaxMemoryMb === false) return options.deps.parse;
   const maxMemoryMb = options.parseMaxMemoryMb ?? parseMaxMemoryMb();
-  const script = parseThreadScript();
-  if (!script || !threadConnectionOf(options.deps.database)) {
+  const script = parseThreadAvailable(options.deps.database);
+  if (!script) {
     logger.warn('uploads are parsed in the worker process, without a memory cap (no compiled parse thread)');
     return undefined;
   }

@@ -1,17 +1,76 @@
-import { withTenant, type Tx } from '@ciro/db';
+import { withTenant, type TenantContext, type Tx } from '@ciro/db';
 import { BadUserInputError, NotFoundError, tenantContextFor } from '@ciro/subgraph-common';
 import type { Caller } from '../caller';
 import type { MeteringDeps } from '../context';
 import { publishReadingsStored } from '../events/readings-stored';
 import { storeForecasts } from '../forecasts/forecast-store.repository';
+import {
+  isolatedCommitParser,
+  parseMaxMemoryMb,
+  parseThreadAvailable,
+  type CommitParseRunner,
+} from '../jobs/parse-isolation';
 import { findClientTimeZone, rememberColumnMapping } from '../readings/meter-lookup.repository';
 import { storeMeterReadings } from '../readings/store-readings';
 import { parseStateOf, toUpload } from './upload.mapper';
-import type { CommitSummary, StoredPreview, StoredStats } from './upload.model';
+import type { CommitSummary, StoredFailure, StoredPreview, StoredStats } from './upload.model';
 import { parseStoredUpload, sourceKeyOf, type ParsedUpload } from './upload-parsing';
-import { findUpload, lockUpload, updateUploadRow } from './upload.repository';
+import { findUpload, lockUpload, updateUploadRow, type UploadRow } from './upload.repository';
 import { publishStatus, uploadIdsOrThrow } from './upload.service';
 import type { Upload } from './upload.type';
+
+/** What the commit needs: the subgraph's deps, and optionally where to parse the file again. */
+export interface CommitDeps extends MeteringDeps {
+  /**
+   * Where the commit parses the file again. Default: like the parse job, a thread whose heap is
+   * capped at METERING_PARSE_MAX_MEMORY_MB (in this process, uncapped, when the compiled thread
+   * is not available: running from TypeScript sources).
+   */
+  parseForCommit?: CommitParseRunner;
+}
+
+const defaultCommitParsers = new WeakMap<MeteringDeps, CommitParseRunner>();
+
+function commitParserOf(deps: CommitDeps): CommitParseRunner {
+  if (deps.parseForCommit) return deps.parseForCommit;
+  let parser = defaultCommitParsers.get(deps);
+  if (!parser) {
+    const script = parseThreadAvailable(deps.database);
+    const parseDeps = { database: deps.database, blob: deps.blob, maxUploadBytes: deps.settings.maxUploadBytes };
+    if (script) {
+      parser = isolatedCommitParser({ ...parseDeps, maxMemoryMb: parseMaxMemoryMb(), script });
+    } else {
+      deps.logger.warn(
+        'uploads are committed in the subgraph process, without a memory cap (no compiled parse thread)',
+      );
+      parser = async ({ ctx, row, zone, overrides }) => ({
+        ok: true,
+        parsed: await parseStoredUpload(parseDeps, ctx, row, zone, overrides),
+      });
+    }
+    defaultCommitParsers.set(deps, parser);
+  }
+  return parser;
+}
+
+/**
+ * The file could not be read again within the memory cap: the upload FAILS with the reason (as
+ * when the parse job hits the cap), unless it changed meanwhile. Nothing was stored.
+ */
+async function failCommit(
+  deps: CommitDeps,
+  ctx: TenantContext,
+  row: UploadRow,
+  revision: number,
+  failure: StoredFailure,
+): Promise<void> {
+  const failed = await withTenant(deps.database, ctx, async (tx) => {
+    const locked = await lockUpload(tx, row.clientId, row.id);
+    if (!locked || locked.status !== 'PREVIEW_READY' || parseStateOf(locked).revision !== revision) return null;
+    return updateUploadRow(tx, row.clientId, row.id, { status: 'FAILED', errors: [failure] });
+  });
+  if (failed) await publishStatus(deps, failed, 'FAILED', failure.message);
+}
 
 async function storeParsed(
   tx: Tx,
@@ -39,12 +98,14 @@ async function storeParsed(
 
 /**
  * Stores what the preview showed, all or nothing: the file is parsed again from blob storage
- * (deterministic), then readings are upserted and the hourly/daily rollups of the affected
- * customers recomputed in one transaction, and the upload marked COMMITTED with its summary.
+ * (deterministic; in a thread with the parse job's memory cap: a file that needs more fails the
+ * upload with PARSE_MEMORY_LIMIT and stores nothing), then readings are upserted and the
+ * hourly/daily rollups of the affected customers recomputed in one transaction, and the upload
+ * marked COMMITTED with its summary.
  * Committing a committed upload again changes nothing and returns its summary.
  */
 export async function commitUpload(
-  deps: MeteringDeps,
+  deps: CommitDeps,
   caller: Caller,
   globalId: string,
 ): Promise<{ upload: Upload; summary: CommitSummary }> {
@@ -73,13 +134,12 @@ export async function commitUpload(
   }
   const state = parseStateOf(row);
   await publishStatus(deps, row, 'COMMITTING');
-  const parsed = await parseStoredUpload(
-    { database: deps.database, blob: deps.blob, maxUploadBytes: deps.settings.maxUploadBytes },
-    ctx,
-    row,
-    loaded.zone,
-    state.overrides,
-  );
+  const result = await commitParserOf(deps)({ ctx, row, zone: loaded.zone, overrides: state.overrides });
+  if (!result.ok) {
+    await failCommit(deps, ctx, row, state.revision, result.failure);
+    throw new BadUserInputError('id', `The upload cannot be committed: ${result.failure.message}`);
+  }
+  const parsed = result.parsed;
   if (!parsed.preview.committable) {
     // Meters or customers changed since the preview was made.
     throw new BadUserInputError('id', `The upload cannot be committed any more: ${parsed.preview.blockers.join('; ')}`);

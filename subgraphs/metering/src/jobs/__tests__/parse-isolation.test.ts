@@ -6,7 +6,13 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { BlobStorage } from '../../storage/blob-storage';
 import { parseStoredUpload } from '../../uploads/upload-parsing';
 import type { UploadRow } from '../../uploads/upload.repository';
-import { isolatedParser, PARSE_MEMORY_LIMIT, parseMaxMemoryMb, type ParseRequest } from '../parse-isolation';
+import {
+  isolatedCommitParser,
+  isolatedParser,
+  PARSE_MEMORY_LIMIT,
+  parseMaxMemoryMb,
+  type ParseRequest,
+} from '../parse-isolation';
 
 /**
  * The parse job's capped thread (the compiled dist/jobs/parse-thread.js: `npm test` builds first):
@@ -17,6 +23,8 @@ import { isolatedParser, PARSE_MEMORY_LIMIT, parseMaxMemoryMb, type ParseRequest
 const SCRIPT = resolve(__dirname, '../../../dist/jobs/parse-thread.js');
 const SAMPLES = process.env.SAMPLES_DIR ?? resolve(__dirname, '../../../../../../shared/samples');
 const CSV = readFileSync(resolve(SAMPLES, 'meters/Medidor 5614112 2025-09.csv'));
+const WORKBOOK = readFileSync(resolve(SAMPLES, 'meters/Descargas medidores 2025-09.xlsx'));
+const FORECASTS = readFileSync(resolve(SAMPLES, 'forecasts/Pronósticos 2025-09.xlsx'));
 let database: Database;
 
 function stubBlob(bytes: Buffer): BlobStorage {
@@ -24,12 +32,12 @@ function stubBlob(bytes: Buffer): BlobStorage {
   return { getOrThrow: () => Promise.resolve(bytes), put: never, delete: never, ping: () => Promise.resolve() };
 }
 
-function request(fileName: string): ParseRequest {
+function request(fileName: string, kind: 'METER_READINGS' | 'FORECASTS' = 'METER_READINGS'): ParseRequest {
   const clientId = randomUUID();
   const row = {
     clientId,
     id: randomUUID(),
-    kind: 'METER_READINGS',
+    kind,
     fileName,
     blobKey: 'file',
     status: 'PARSING',
@@ -111,5 +119,60 @@ describe('parse job in a capped thread', () => {
       script: SCRIPT,
     });
     expect((await roomy(request('big.csv'))).failure).toBeNull();
+  }, 60_000);
+
+  it.each([
+    ['the CSV', 'Medidor 5614112 2025-09.csv', CSV, 'METER_READINGS', 2880],
+    ['the workbook', 'Descargas medidores 2025-09.xlsx', WORKBOOK, 'METER_READINGS', 28_800],
+    ['the forecasts', 'Pronósticos 2025-09.xlsx', FORECASTS, 'FORECASTS', null],
+  ] as const)(
+    'parses %s for a commit exactly as in-process: readings with their Decimals, preview and mappings',
+    async (_label, fileName, bytes, kind, readings) => {
+      const blob = stubBlob(bytes);
+      const req = request(fileName, kind);
+      const threaded = await isolatedCommitParser({
+        database,
+        blob,
+        maxUploadBytes: 5e6,
+        maxMemoryMb: 512,
+        script: SCRIPT,
+      })(req);
+      if (!threaded.ok) throw new Error(`thread failed: ${threaded.failure.message}`);
+      const parsed = await parseStoredUpload(
+        { database, blob, maxUploadBytes: 5e6 },
+        req.ctx,
+        req.row,
+        req.zone,
+        req.overrides,
+      );
+      expect(threaded.parsed).toEqual(parsed);
+      const values = (p: typeof parsed) =>
+        p.kind === 'FORECASTS'
+          ? p.result.customers.flatMap((c) => c.hours.map((h) => `${h.hourStart.toISOString()} ${h.kwh.toFixed()}`))
+          : p.matched.flatMap((m) =>
+              m.source.readings.map(
+                (r) => `${r.slotStart.toISOString()} ${r.kwh.toFixed()} ${r.kvarh?.toFixed() ?? '-'} ${r.row}`,
+              ),
+            );
+      expect(values(threaded.parsed)).toEqual(values(parsed));
+      if (readings !== null) expect(values(threaded.parsed)).toHaveLength(readings);
+      else expect(values(threaded.parsed).length).toBeGreaterThan(0);
+    },
+    60_000,
+  );
+
+  it('fails a commit parse that needs more heap than the cap with PARSE_MEMORY_LIMIT', async () => {
+    const parse = isolatedCommitParser({
+      database,
+      blob: stubBlob(bigCsv()),
+      maxUploadBytes: 50e6,
+      maxMemoryMb: 16,
+      script: SCRIPT,
+    });
+    const outcome = await parse(request('big.csv'));
+    expect(outcome.ok).toBe(false);
+    if (outcome.ok) return;
+    expect(outcome.failure.code).toBe(PARSE_MEMORY_LIMIT);
+    expect(outcome.failure.message).toMatch(/more than the 16 MB.*METERING_PARSE_MAX_MEMORY_MB/);
   }, 60_000);
 });
