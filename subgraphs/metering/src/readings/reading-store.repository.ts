@@ -1,14 +1,13 @@
 import type { Tx } from '@ciro/db';
+import type Decimal from 'decimal.js';
 import { sql } from 'drizzle-orm';
 import { BinaryCopyWriter, uuidBytes } from './copy-binary';
 import { copyChunks } from './raw-sql';
 
-/** One reading to store: raw register values (the multiplier is applied in the rollups). */
-export interface StagedReading {
+/** The readings of one meter to store: raw register values (the multiplier is applied in the rollups). */
+export interface StagedSeries {
   meterId: string;
-  slotStart: Date;
-  kwh: string;
-  kvarh: string | null;
+  readings: readonly { slotStart: Date; kwh: Decimal; kvarh: Decimal | null }[];
 }
 
 /** What the caller already knows of the staged readings of one meter (saves a pass over the staging table). */
@@ -41,7 +40,7 @@ export async function ensureReadingPartitions(tx: Tx, from: Date, to: Date): Pro
  * No key on the staging table: the parser yields one reading per meter and slot, and a
  * duplicate would still fail the upsert ("cannot affect row a second time").
  */
-export async function stageReadings(tx: Tx, readings: Iterable<StagedReading>): Promise<number> {
+export async function stageReadings(tx: Tx, series: Iterable<StagedSeries>): Promise<number> {
   await tx.execute(sql.raw('drop table if exists pg_temp.staged_meter_readings'));
   await tx.execute(
     sql.raw(`create temporary table staged_meter_readings (
@@ -52,23 +51,20 @@ export async function stageReadings(tx: Tx, readings: Iterable<StagedReading>): 
     ) on commit drop`),
   );
   // Binary COPY: the server takes instants and decimals as they are, instead of parsing their text.
-  const meterIds = new Map<string, Buffer>();
   let count = 0;
   function* chunks(): Generator<Buffer> {
     const writer = new BinaryCopyWriter();
-    for (const r of readings) {
-      let meterId = meterIds.get(r.meterId);
-      if (!meterId) {
-        meterId = uuidBytes(r.meterId);
-        meterIds.set(r.meterId, meterId);
+    for (const { meterId, readings } of series) {
+      const meter = uuidBytes(meterId);
+      for (const r of readings) {
+        const full = writer.row(4);
+        if (full) yield full;
+        writer.uuid(meter);
+        writer.timestamptz(r.slotStart.getTime());
+        writer.numeric(r.kwh.toFixed());
+        writer.numeric(r.kvarh === null ? null : r.kvarh.toFixed());
       }
-      const full = writer.row(4);
-      if (full) yield full;
-      writer.uuid(meterId);
-      writer.timestamptz(r.slotStart.getTime());
-      writer.numeric(r.kwh);
-      writer.numeric(r.kvarh);
-      count += 1;
+      count += readings.length;
     }
     yield writer.end();
   }

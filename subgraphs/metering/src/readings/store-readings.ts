@@ -7,7 +7,6 @@ import {
   stageReadings,
   upsertStagedCounting,
   type StagedMeter,
-  type StagedReading,
 } from './reading-store.repository';
 import { recomputeRollups } from './rollups.repository';
 
@@ -66,19 +65,14 @@ export async function storeMeterReadings(
     min = Math.min(min, m.source.readings[0]?.slotStart.getTime() ?? Infinity);
     max = Math.max(max, m.source.readings.at(-1)?.slotStart.getTime() ?? -Infinity);
   }
-  function* readings(): Generator<StagedReading> {
-    for (const m of sources) {
-      const meterId = m.meter?.id ?? '';
-      for (const r of m.source.readings) {
-        yield { meterId, slotStart: r.slotStart, kwh: r.kwh.toFixed(), kvarh: r.kvarh?.toFixed() ?? null };
-      }
-    }
-  }
   // The reference-check triggers keep the statement's rows in a tuplestore: with the default 4MB it would
   // spill to disk. Local to the transaction, and put back by the rollups.
   await tx.execute(sql`select set_config('work_mem', '256MB', true)`);
   await ensureReadingPartitions(tx, new Date(min), new Date(max));
-  await stageReadings(tx, readings());
+  await stageReadings(
+    tx,
+    sources.map((m) => ({ meterId: m.meter?.id ?? '', readings: m.source.readings })),
+  );
   const meters = stagedMeters(sources);
   const counts = await upsertStagedCounting(tx, input.clientId, input.uploadId, meters);
   const rollups = await recomputeRollups(tx, {
