@@ -2,6 +2,7 @@ import type { Database } from '@ciro/db';
 import type { EventBus, Logger, RequestContext } from '@ciro/subgraph-common';
 import type { ReadingEvents } from './events/reading-events';
 import type { UploadEvents } from './events/upload-events';
+import type { CommitParseRunner } from './jobs/parse-isolation';
 import type { UploadQueue } from './jobs/queue';
 import type { DirectUploadStorage } from './storage/blob-storage';
 
@@ -9,6 +10,11 @@ export interface MeteringSettings {
   jwtSecret: string;
   /** Largest file accepted, in bytes. */
   maxUploadBytes: number;
+  /**
+   * Heap cap (MB) of the thread an upload is parsed in, by the worker (preview) and by commitUpload
+   * (METERING_PARSE_MAX_MEMORY_MB).
+   */
+  parseMaxMemoryMb: number;
 }
 
 /** Dependencies shared by every request of the metering subgraph. */
@@ -18,6 +24,11 @@ export interface MeteringDeps {
   blob: DirectUploadStorage;
   queue: UploadQueue;
   events: UploadEvents;
+  /**
+   * Where commitUpload parses the file again: a thread capped at `settings.parseMaxMemoryMb`
+   * (createCommitParser; in this process, uncapped, without the compiled parse thread).
+   */
+  parseForCommit: CommitParseRunner;
   /** `readings.stored` messages on `readings:<clientId>` (none published when absent). */
   readingEvents?: ReadingEvents;
   /** Redis pub/sub behind the subscriptions (uploadProgress, liveMetrics). */

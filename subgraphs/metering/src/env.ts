@@ -3,6 +3,9 @@ import { z } from 'zod';
 import { DEFAULT_BLOB_CONNECTION_STRING } from './storage/blob-storage';
 
 export const DEFAULT_MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
+/** Heap (MB) of the thread an upload is parsed in, for its preview and again for its commit. */
+export const DEFAULT_PARSE_MAX_MEMORY_MB = 1024;
+const PARSE_MAX_MEMORY_MESSAGE = `must be a positive whole number of megabytes (default ${DEFAULT_PARSE_MAX_MEMORY_MB})`;
 
 /** NODE_ENV, LOG_LEVEL, JWT_SECRET, DATABASE_URL, DATABASE_POOL_MAX come from the shared schema. */
 export const meteringEnvSchema = subgraphEnvSchema.extend({
@@ -15,6 +18,19 @@ export const meteringEnvSchema = subgraphEnvSchema.extend({
   /** `in-process`: the subgraph also runs the parse worker (dev); `off`: run `worker.js` as its own process. */
   METERING_WORKER: z.enum(['in-process', 'off']).default('in-process'),
   METERING_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
+  /**
+   * Heap (old generation, MB) of the thread each upload is parsed in: by the worker for the preview
+   * and by the subgraph for the commit. A file that needs more fails the upload (PARSE_MEMORY_LIMIT).
+   * Empty means the default.
+   */
+  METERING_PARSE_MAX_MEMORY_MB: z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    z.coerce
+      .number({ message: PARSE_MAX_MEMORY_MESSAGE })
+      .int({ message: PARSE_MAX_MEMORY_MESSAGE })
+      .positive({ message: PARSE_MAX_MEMORY_MESSAGE })
+      .default(DEFAULT_PARSE_MAX_MEMORY_MB),
+  ),
   /** BullMQ key prefix in Redis, so several deployments can share one Redis. */
   METERING_QUEUE_PREFIX: z
     .string()

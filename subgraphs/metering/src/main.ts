@@ -15,7 +15,11 @@ runServiceProcess('metering subgraph', () => {
         logger,
         port: env.METERING_PORT,
         introspection: env.NODE_ENV !== 'production',
-        settings: { jwtSecret: env.JWT_SECRET, maxUploadBytes: env.UPLOAD_MAX_BYTES },
+        settings: {
+          jwtSecret: env.JWT_SECRET,
+          maxUploadBytes: env.UPLOAD_MAX_BYTES,
+          parseMaxMemoryMb: env.METERING_PARSE_MAX_MEMORY_MB,
+        },
         redis: { url: env.REDIS_URL, queuePrefix: env.METERING_QUEUE_PREFIX },
         blob: { connectionString: env.AZURE_STORAGE_CONNECTION_STRING },
         worker: env.METERING_WORKER === 'in-process' ? { concurrency: env.METERING_WORKER_CONCURRENCY } : false,

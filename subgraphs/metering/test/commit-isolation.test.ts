@@ -1,20 +1,10 @@
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { asSystem, schema } from '@ciro/db';
-import { createLogger } from '@ciro/subgraph-common';
 import { count, eq, sql } from 'drizzle-orm';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { uploadChannelOf, type UploadEvent } from '../src/events/upload-events';
-import {
-  isolatedCommitParser,
-  isolatedParser,
-  PARSE_MEMORY_LIMIT,
-  type CommitParseRunner,
-} from '../src/jobs/parse-isolation';
-import { startMeteringWorker, type RunningWorker } from '../src/jobs/worker';
+import { PARSE_MEMORY_LIMIT } from '../src/jobs/parse-isolation';
 import { parseMeterFile } from '../src/parsing';
-import type { CommitDeps } from '../src/uploads/upload-commit.service';
 import {
   METER_WORKBOOK,
   commitUploadOp,
@@ -32,39 +22,25 @@ import {
 
 /**
  * The commit parses the file again in the same capped thread as the parse job (the compiled
- * dist/jobs/parse-thread.js: `npm test` builds first): previews are made with a roomy cap, then
- * the commit runs with a tiny one (the file no longer fits) or the roomy one.
+ * dist/jobs/parse-thread.js: `npm test` builds first), capped by the server's `parseMaxMemoryMb`
+ * setting (METERING_PARSE_MAX_MEMORY_MB), as the worker's preview parse is. Two subgraphs, each
+ * with its worker and queue, on the same database, Azurite and JWT secret: under `roomy`'s cap the
+ * sample workbook fits, under `tiny`'s it does not.
  */
 
-const SCRIPT = resolve(__dirname, '../dist/jobs/parse-thread.js');
 const ROOMY_MB = 512;
 const TINY_MB = 16;
 const WORKBOOK = readSample(`meters/${METER_WORKBOOK}`);
+const MEMORY_MESSAGE =
+  `Reading this file needs more than the ${TINY_MB} MB of memory a file may use ` +
+  '(METERING_PARSE_MAX_MEMORY_MB); split it into smaller files (fewer sheets or days each) and upload them';
 
-let stack: MeteringStack;
-let worker: RunningWorker;
+let roomy: MeteringStack;
+let tiny: MeteringStack;
 let eis: SeededClient;
 let token: string;
 let subscriber: Redis;
 const events: UploadEvent[] = [];
-/** The subgraph's own deps: what its commitUpload resolver is called with. */
-let deps: CommitDeps;
-/** Caps the commit parses ran with, in order. */
-const commitCaps: number[] = [];
-
-function commitParser(maxMemoryMb: number): CommitParseRunner {
-  const parse = isolatedCommitParser({
-    database: stack.database,
-    blob: stack.server.deps.blob,
-    maxUploadBytes: stack.server.deps.settings.maxUploadBytes,
-    maxMemoryMb,
-    script: SCRIPT,
-  });
-  return (request) => {
-    commitCaps.push(maxMemoryMb);
-    return parse(request);
-  };
-}
 
 function rawUploadId(globalId: string): string {
   const raw = Buffer.from(globalId, 'base64url').toString('utf8').split(':')[2];
@@ -73,7 +49,7 @@ function rawUploadId(globalId: string): string {
 }
 
 async function storedCounts(clientId: string): Promise<{ readings: number; hourly: number; daily: number }> {
-  return asSystem(stack.database, 'test: stored rows', async (tx) => {
+  return asSystem(roomy.database, 'test: stored rows', async (tx) => {
     const [readings] = await tx
       .select({ n: count() })
       .from(schema.meterReadings)
@@ -91,28 +67,9 @@ async function storedCounts(clientId: string): Promise<{ readings: number; hourl
 }
 
 beforeAll(async () => {
-  if (!existsSync(SCRIPT)) throw new Error(`${SCRIPT} is missing: run npm run build first`);
-  stack = await startMetering({ worker: false });
-  deps = stack.server.deps;
-  worker = await startMeteringWorker({
-    redisUrl: inject('redisUrl'),
-    prefix: stack.queuePrefix,
-    deps: {
-      database: stack.database,
-      blob: stack.server.deps.blob,
-      events: stack.server.deps.events,
-      logger: createLogger('metering-test-worker', process.env.LOG_LEVEL ?? 'silent'),
-      maxUploadBytes: stack.server.deps.settings.maxUploadBytes,
-      parse: isolatedParser({
-        database: stack.database,
-        blob: stack.server.deps.blob,
-        maxUploadBytes: stack.server.deps.settings.maxUploadBytes,
-        maxMemoryMb: ROOMY_MB,
-        script: SCRIPT,
-      }),
-    },
-  });
-  eis = await seedClient(stack);
+  roomy = await startMetering({ parseMaxMemoryMb: ROOMY_MB });
+  tiny = await startMetering({ parseMaxMemoryMb: TINY_MB, jwtSecret: roomy.jwtSecret });
+  eis = await seedClient(roomy);
   token = await eis.adminToken();
   subscriber = new Redis(inject('redisUrl'));
   await subscriber.subscribe(uploadChannelOf(eis.id));
@@ -121,15 +78,20 @@ beforeAll(async () => {
 
 afterAll(async () => {
   subscriber?.disconnect();
-  await worker?.close();
-  await stack?.stop();
+  await tiny?.stop();
+  await roomy?.stop();
 });
 
-describe('commitUpload parses the file again under the parse memory cap', () => {
+describe('commitUpload parses the file again under the parse memory cap of the settings', () => {
   let failedId: string;
 
+  it('takes the cap of both parses from the settings', () => {
+    expect(roomy.server.deps.settings.parseMaxMemoryMb).toBe(ROOMY_MB);
+    expect(tiny.server.deps.settings.parseMaxMemoryMb).toBe(TINY_MB);
+  });
+
   it('fails the commit of a file that no longer fits the cap: the upload FAILS with PARSE_MEMORY_LIMIT, nothing is stored', async () => {
-    const upload = await uploadAndPreview(stack, token, {
+    const upload = await uploadAndPreview(roomy, token, {
       clientId: eis.globalId,
       fileName: METER_WORKBOOK,
       bytes: WORKBOOK,
@@ -138,25 +100,19 @@ describe('commitUpload parses the file again under the parse memory cap', () => 
     expect(upload.preview).toMatchObject({ committable: true, readings: 28_800 });
     failedId = upload.id;
 
-    deps.parseForCommit = commitParser(TINY_MB);
-    const refused = expectData(await commitUploadOp(stack, token, upload.id)).commitUpload;
-    expect(commitCaps).toEqual([TINY_MB]);
+    const refused = expectData(await commitUploadOp(tiny, token, upload.id)).commitUpload;
     expect(refused.summary).toBeNull();
     expect(refused.upload).toBeNull();
     expect(refused.userErrors).toHaveLength(1);
     expect(refused.userErrors[0]).toMatchObject({ code: 'BAD_USER_INPUT', field: ['input', 'id'] });
-    expect(refused.userErrors[0]?.message).toBe(
-      `The upload cannot be committed: Reading this file needs more than the ${TINY_MB} MB of memory a file may use ` +
-        '(METERING_PARSE_MAX_MEMORY_MB); split it into smaller files (fewer sheets or days each) and upload them',
-    );
+    expect(refused.userErrors[0]?.message).toBe(`The upload cannot be committed: ${MEMORY_MESSAGE}`);
 
-    const after = expectData(await getUploadOp(stack, token, upload.id)).upload;
+    const after = expectData(await getUploadOp(roomy, token, upload.id)).upload;
     expect(after.status).toBe('FAILED');
-    expect(after.failure?.code).toBe(PARSE_MEMORY_LIMIT);
-    expect(after.failure?.message).toContain(`more than the ${TINY_MB} MB`);
+    expect(after.failure).toEqual({ code: PARSE_MEMORY_LIMIT, message: MEMORY_MESSAGE });
     expect(after.summary).toBeNull();
     expect(after.revision).toBe(upload.revision);
-    const [row] = await asSystem(stack.database, 'test: upload row', (tx) =>
+    const [row] = await asSystem(roomy.database, 'test: upload row', (tx) =>
       tx
         .select({ status: schema.uploads.status, stats: schema.uploads.stats, committedAt: schema.uploads.committedAt })
         .from(schema.uploads)
@@ -165,7 +121,7 @@ describe('commitUpload parses the file again under the parse memory cap', () => 
     expect(row).toEqual({ status: 'FAILED', stats: null, committedAt: null });
 
     // Nothing of the file: no reading (from this upload or at all), no rollup.
-    const [fromUpload] = await asSystem(stack.database, 'test: readings of the upload', (tx) =>
+    const [fromUpload] = await asSystem(roomy.database, 'test: readings of the upload', (tx) =>
       tx
         .select({ n: count() })
         .from(schema.meterReadings)
@@ -179,26 +135,34 @@ describe('commitUpload parses the file again under the parse memory cap', () => 
     expect(events.filter((e) => e.uploadId === upload.id).at(-1)?.message).toBe(after.failure?.message);
 
     // Committing it again is refused without parsing: the upload is FAILED.
-    const again = expectData(await commitUploadOp(stack, token, upload.id)).commitUpload;
+    const again = expectData(await commitUploadOp(roomy, token, upload.id)).commitUpload;
     expect(again.userErrors[0]?.message).toBe(
       'The upload is FAILED; only an upload whose preview is ready can be committed',
     );
-    expect(commitCaps).toEqual([TINY_MB]);
+  }, 120_000);
+
+  it("applies the same setting to the worker's preview parse: under the tiny cap the file fails its preview", async () => {
+    const created = expectData(
+      await createUploadOp(tiny, token, { clientId: eis.globalId, fileName: METER_WORKBOOK, bytes: WORKBOOK }),
+    ).createUpload;
+    expect(created.outcome).toBe('CREATED');
+    const upload = await waitForUpload(tiny, token, created.upload!.id);
+    expect(upload.status).toBe('FAILED');
+    expect(upload.failure).toEqual({ code: PARSE_MEMORY_LIMIT, message: MEMORY_MESSAGE });
+    expect(await storedCounts(eis.id)).toEqual({ readings: 0, hourly: 0, daily: 0 });
   }, 120_000);
 
   it('lets the admin upload the same file again and commits it under a cap it fits: every reading stored, value for value', async () => {
     // A FAILED upload does not make the same file a duplicate.
     const created = expectData(
-      await createUploadOp(stack, token, { clientId: eis.globalId, fileName: METER_WORKBOOK, bytes: WORKBOOK }),
+      await createUploadOp(roomy, token, { clientId: eis.globalId, fileName: METER_WORKBOOK, bytes: WORKBOOK }),
     ).createUpload;
     expect(created.outcome).toBe('CREATED');
     expect(created.upload?.id).not.toBe(failedId);
-    const upload = await waitForUpload(stack, token, created.upload!.id);
+    const upload = await waitForUpload(roomy, token, created.upload!.id);
     expect(upload.status).toBe('PREVIEW_READY');
 
-    deps.parseForCommit = commitParser(ROOMY_MB);
-    const committed = expectData(await commitUploadOp(stack, token, upload.id)).commitUpload;
-    expect(commitCaps).toEqual([TINY_MB, ROOMY_MB]);
+    const committed = expectData(await commitUploadOp(roomy, token, upload.id)).commitUpload;
     expect(committed.userErrors).toEqual([]);
     expect(committed.summary).toEqual({ new: 28_800, unchanged: 0, replaced: 0, customers: 9 });
     expect(committed.upload?.status).toBe('COMMITTED');
@@ -215,7 +179,7 @@ describe('commitUpload parses the file again under the parse memory cap', () => 
       }
     }
     expect(expected.size).toBe(28_800);
-    const rows = await asSystem(stack.database, 'test: stored readings', (tx) =>
+    const rows = await asSystem(roomy.database, 'test: stored readings', (tx) =>
       tx
         .select({
           serial: schema.meters.serial,

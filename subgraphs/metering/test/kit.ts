@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { asSystem, createDb, schema, type Database, type Tx } from '@ciro/db';
 import { createLogger, ROLE_SCOPES, signAccessToken, toGlobalId, type Identity } from '@ciro/subgraph-common';
@@ -23,22 +23,44 @@ export interface MeteringStack {
   stop(): Promise<void>;
 }
 
+/** The compiled parse thread (`npm test` builds first). */
+export const PARSE_THREAD_SCRIPT = resolve(__dirname, '../dist/jobs/parse-thread.js');
+
+export interface StartMeteringOptions {
+  worker?: boolean;
+  /** Another stack's, so one client's tokens work on both (default: a new secret). */
+  jwtSecret?: string;
+  /**
+   * Parse uploads (worker preview and commit) in the compiled parse thread capped at this many MB,
+   * given as the server's `parseMaxMemoryMb` setting; by default they are parsed in-process from sources.
+   */
+  parseMaxMemoryMb?: number;
+}
+
 /**
  * The metering subgraph (with its worker unless `worker: false`) on a free port, its own BullMQ
  * prefix, the run's Azurite and database.
  */
-export async function startMetering(options: { worker?: boolean } = {}): Promise<MeteringStack> {
+export async function startMetering(options: StartMeteringOptions = {}): Promise<MeteringStack> {
+  if (options.parseMaxMemoryMb !== undefined && !existsSync(PARSE_THREAD_SCRIPT)) {
+    throw new Error(`${PARSE_THREAD_SCRIPT} is missing: run npm run build first`);
+  }
   const database = createDb({
     url: process.env.DATABASE_URL ?? inject('databaseUrl'),
     max: 5,
     applicationName: 'metering-tests',
   });
-  const jwtSecret = randomBytes(32).toString('base64url');
+  const jwtSecret = options.jwtSecret ?? randomBytes(32).toString('base64url');
   const queuePrefix = `test-${randomUUID().slice(0, 8)}`;
   const server = await startMeteringServer({
     database,
     port: 0,
-    settings: { jwtSecret, maxUploadBytes: 5 * 1024 * 1024 },
+    settings: {
+      jwtSecret,
+      maxUploadBytes: 5 * 1024 * 1024,
+      ...(options.parseMaxMemoryMb === undefined ? {} : { parseMaxMemoryMb: options.parseMaxMemoryMb }),
+    },
+    ...(options.parseMaxMemoryMb === undefined ? {} : { parseThreadScript: PARSE_THREAD_SCRIPT }),
     redis: { url: inject('redisUrl'), queuePrefix },
     blob: { connectionString: inject('azuriteConnectionString') },
     logger: createLogger('metering-test', process.env.LOG_LEVEL ?? 'silent'),

@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Database, TenantContext } from '@ciro/db';
-import { z } from 'zod';
 import type { BlobStorage } from '../storage/blob-storage';
 import type { StoredFailure, UploadOverrides } from '../uploads/upload.model';
 import type { ParsedUpload } from '../uploads/upload-parsing';
@@ -25,20 +24,8 @@ export interface ParseOutcome {
 
 export type ParseRunner = (request: ParseRequest) => Promise<ParseOutcome>;
 
-export const DEFAULT_PARSE_MAX_MEMORY_MB = 1024;
 /** The failure of an upload whose file needs more memory to read than the parse thread may use. */
 export const PARSE_MEMORY_LIMIT = 'PARSE_MEMORY_LIMIT';
-
-/** METERING_PARSE_MAX_MEMORY_MB: heap (old generation) of the thread that parses one upload. */
-export function parseMaxMemoryMb(source: NodeJS.ProcessEnv = process.env): number {
-  return z.coerce
-    .number()
-    .int()
-    .min(64)
-    .max(65_536)
-    .default(DEFAULT_PARSE_MAX_MEMORY_MB)
-    .parse(source.METERING_PARSE_MAX_MEMORY_MB === '' ? undefined : source.METERING_PARSE_MAX_MEMORY_MB);
-}
 
 /** postgres-js connection settings a thread can open its own pool with (plain values only). */
 export interface ThreadConnection {
@@ -97,11 +84,11 @@ export function parseThreadScript(): string | null {
 }
 
 /**
- * The thread script when uploads can be parsed in a capped thread with this database's pool
- * settings; null when they cannot (running from TypeScript sources, a password callback).
+ * The thread script (`script`, by default parseThreadScript()) when uploads can be parsed in a
+ * capped thread with this database's pool settings; null when they cannot (running from
+ * TypeScript sources without a script given, a password callback).
  */
-export function parseThreadAvailable(database: Database): string | null {
-  const script = parseThreadScript();
+export function parseThreadAvailable(database: Database, script: string | null = parseThreadScript()): string | null {
   return script && threadConnectionOf(database) ? script : null;
 }
 

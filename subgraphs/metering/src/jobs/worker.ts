@@ -5,7 +5,7 @@ import { Redis } from 'ioredis';
 import { readMeteringEnv } from '../env';
 import { createUploadEvents } from '../events/upload-events';
 import { createBlobStorage } from '../storage/blob-storage';
-import { isolatedParser, parseMaxMemoryMb, parseThreadAvailable, type ParseRunner } from './parse-isolation';
+import { isolatedParser, parseThreadAvailable, type ParseRunner } from './parse-isolation';
 import { handleParseUpload, markParseFailed, PARSE_UPLOAD_JOB, type ParseUploadDeps } from './parse-upload.job';
 import { METERING_QUEUE, type QueueSettings } from './queue';
 
@@ -13,17 +13,20 @@ export interface MeteringWorkerOptions extends QueueSettings {
   deps: ParseUploadDeps;
   concurrency?: number;
   /**
-   * Heap cap (MB) of the thread each upload is parsed in; default METERING_PARSE_MAX_MEMORY_MB
-   * (1024). `false` parses in this thread (what happens anyway when running from TypeScript sources).
+   * Heap cap (MB) of the thread each upload is parsed in: the settings' `parseMaxMemoryMb`
+   * (METERING_PARSE_MAX_MEMORY_MB). `false` parses in this thread (what happens anyway when running
+   * from TypeScript sources without `parseThreadScript`).
    */
-  parseMaxMemoryMb?: number | false;
+  parseMaxMemoryMb: number | false;
+  /** The compiled parse thread; default dist/jobs/parse-thread.js beside this module when running compiled. */
+  parseThreadScript?: string;
 }
 
 /** The capped parse thread, unless turned off or unavailable (sources, a password callback). */
 function parseRunnerOf(options: MeteringWorkerOptions, logger: Logger): ParseRunner | undefined {
   if (options.deps.parse || options.parseMaxMemoryMb === false) return options.deps.parse;
-  const maxMemoryMb = options.parseMaxMemoryMb ?? parseMaxMemoryMb();
-  const script = parseThreadAvailable(options.deps.database);
+  const maxMemoryMb = options.parseMaxMemoryMb;
+  const script = parseThreadAvailable(options.deps.database, options.parseThreadScript);
   if (!script) {
     logger.warn('uploads are parsed in the worker process, without a memory cap (no compiled parse thread)');
     return undefined;
@@ -91,6 +94,7 @@ if (require.main === module) {
           redisUrl: env.REDIS_URL,
           prefix: env.METERING_QUEUE_PREFIX,
           concurrency: env.METERING_WORKER_CONCURRENCY,
+          parseMaxMemoryMb: env.METERING_PARSE_MAX_MEMORY_MB,
           deps: {
             database,
             blob: createBlobStorage({ connectionString: env.AZURE_STORAGE_CONNECTION_STRING }),

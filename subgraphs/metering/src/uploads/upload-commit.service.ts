@@ -4,12 +4,7 @@ import type { Caller } from '../caller';
 import type { MeteringDeps } from '../context';
 import { publishReadingsStored } from '../events/readings-stored';
 import { storeForecasts } from '../forecasts/forecast-store.repository';
-import {
-  isolatedCommitParser,
-  parseMaxMemoryMb,
-  parseThreadAvailable,
-  type CommitParseRunner,
-} from '../jobs/parse-isolation';
+import { isolatedCommitParser, parseThreadAvailable, type CommitParseRunner } from '../jobs/parse-isolation';
 import { findClientTimeZone, rememberColumnMapping } from '../readings/meter-lookup.repository';
 import { storeMeterReadings } from '../readings/store-readings';
 import { parseStateOf, toUpload } from './upload.mapper';
@@ -19,38 +14,26 @@ import { findUpload, lockUpload, updateUploadRow, type UploadRow } from './uploa
 import { publishStatus, uploadIdsOrThrow } from './upload.service';
 import type { Upload } from './upload.type';
 
-/** What the commit needs: the subgraph's deps, and optionally where to parse the file again. */
-export interface CommitDeps extends MeteringDeps {
-  /**
-   * Where the commit parses the file again. Default: like the parse job, a thread whose heap is
-   * capped at METERING_PARSE_MAX_MEMORY_MB (in this process, uncapped, when the compiled thread
-   * is not available: running from TypeScript sources).
-   */
-  parseForCommit?: CommitParseRunner;
-}
-
-const defaultCommitParsers = new WeakMap<MeteringDeps, CommitParseRunner>();
-
-function commitParserOf(deps: CommitDeps): CommitParseRunner {
-  if (deps.parseForCommit) return deps.parseForCommit;
-  let parser = defaultCommitParsers.get(deps);
-  if (!parser) {
-    const script = parseThreadAvailable(deps.database);
-    const parseDeps = { database: deps.database, blob: deps.blob, maxUploadBytes: deps.settings.maxUploadBytes };
-    if (script) {
-      parser = isolatedCommitParser({ ...parseDeps, maxMemoryMb: parseMaxMemoryMb(), script });
-    } else {
-      deps.logger.warn(
-        'uploads are committed in the subgraph process, without a memory cap (no compiled parse thread)',
-      );
-      parser = async ({ ctx, row, zone, overrides }) => ({
-        ok: true,
-        parsed: await parseStoredUpload(parseDeps, ctx, row, zone, overrides),
-      });
-    }
-    defaultCommitParsers.set(deps, parser);
+/**
+ * Where commitUpload parses the file again (the server builds it once, into `deps.parseForCommit`):
+ * like the parse job, a thread whose heap is capped at `settings.parseMaxMemoryMb`
+ * (METERING_PARSE_MAX_MEMORY_MB); in this process, uncapped, when the compiled thread is not
+ * available (running from TypeScript sources without `script`, a password callback).
+ */
+export function createCommitParser(
+  deps: Pick<MeteringDeps, 'database' | 'blob' | 'settings' | 'logger'>,
+  script?: string,
+): CommitParseRunner {
+  const parseDeps = { database: deps.database, blob: deps.blob, maxUploadBytes: deps.settings.maxUploadBytes };
+  const available = parseThreadAvailable(deps.database, script);
+  if (available) {
+    return isolatedCommitParser({ ...parseDeps, maxMemoryMb: deps.settings.parseMaxMemoryMb, script: available });
   }
-  return parser;
+  deps.logger.warn('uploads are committed in the subgraph process, without a memory cap (no compiled parse thread)');
+  return async ({ ctx, row, zone, overrides }) => ({
+    ok: true,
+    parsed: await parseStoredUpload(parseDeps, ctx, row, zone, overrides),
+  });
 }
 
 /**
@@ -58,7 +41,7 @@ function commitParserOf(deps: CommitDeps): CommitParseRunner {
  * when the parse job hits the cap), unless it changed meanwhile. Nothing was stored.
  */
 async function failCommit(
-  deps: CommitDeps,
+  deps: MeteringDeps,
   ctx: TenantContext,
   row: UploadRow,
   revision: number,
@@ -105,7 +88,7 @@ async function storeParsed(
  * Committing a committed upload again changes nothing and returns its summary.
  */
 export async function commitUpload(
-  deps: CommitDeps,
+  deps: MeteringDeps,
   caller: Caller,
   globalId: string,
 ): Promise<{ upload: Upload; summary: CommitSummary }> {
@@ -134,7 +117,7 @@ export async function commitUpload(
   }
   const state = parseStateOf(row);
   await publishStatus(deps, row, 'COMMITTING');
-  const result = await commitParserOf(deps)({ ctx, row, zone: loaded.zone, overrides: state.overrides });
+  const result = await deps.parseForCommit({ ctx, row, zone: loaded.zone, overrides: state.overrides });
   if (!result.ok) {
     await failCommit(deps, ctx, row, state.revision, result.failure);
     throw new BadUserInputError('id', `The upload cannot be committed: ${result.failure.message}`);

@@ -6,13 +6,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { BlobStorage } from '../../storage/blob-storage';
 import { parseStoredUpload } from '../../uploads/upload-parsing';
 import type { UploadRow } from '../../uploads/upload.repository';
-import {
-  isolatedCommitParser,
-  isolatedParser,
-  PARSE_MEMORY_LIMIT,
-  parseMaxMemoryMb,
-  type ParseRequest,
-} from '../parse-isolation';
+import { isolatedCommitParser, isolatedParser, PARSE_MEMORY_LIMIT, type ParseRequest } from '../parse-isolation';
+import { readMeteringEnv } from '../../env';
 
 /**
  * The parse job's capped thread (the compiled dist/jobs/parse-thread.js: `npm test` builds first):
@@ -73,10 +68,21 @@ afterAll(async () => {
 });
 
 describe('parse job in a capped thread', () => {
-  it('reads METERING_PARSE_MAX_MEMORY_MB (default 1024)', () => {
-    expect(parseMaxMemoryMb({})).toBe(1024);
-    expect(parseMaxMemoryMb({ METERING_PARSE_MAX_MEMORY_MB: '256' })).toBe(256);
-    expect(() => parseMaxMemoryMb({ METERING_PARSE_MAX_MEMORY_MB: '10' })).toThrow();
+  it('takes its cap from METERING_PARSE_MAX_MEMORY_MB (default 1024), a positive whole number of MB', () => {
+    const cap = (value?: string) =>
+      readMeteringEnv({
+        JWT_SECRET: 'x'.repeat(32),
+        ...(value === undefined ? {} : { METERING_PARSE_MAX_MEMORY_MB: value }),
+      }).METERING_PARSE_MAX_MEMORY_MB;
+    expect(cap()).toBe(1024);
+    expect(cap('')).toBe(1024);
+    expect(cap('256')).toBe(256);
+    expect(cap('16')).toBe(16);
+    for (const bad of ['0', '-1', '1.5', 'lots']) {
+      expect(() => cap(bad)).toThrow(
+        'METERING_PARSE_MAX_MEMORY_MB: must be a positive whole number of megabytes (default 1024)',
+      );
+    }
   });
 
   it('previews a file exactly as parsing in-process does', async () => {
