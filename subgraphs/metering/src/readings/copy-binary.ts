@@ -21,8 +21,12 @@ const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}
 const DECIMAL_TEXT = /^-?\d+(\.\d+)?$/;
 /** numeric(18, 6) needs at most 7 base-10000 digits; a little room for longer text. */
 const MAX_NUMERIC_DIGITS = 64;
+/** Text fields here are codes and names, never long. */
+const MAX_TEXT_BYTES = 128;
 /** The largest field written (a numeric of MAX_NUMERIC_DIGITS, with its length): rows are checked against it. */
 const MAX_FIELD_BYTES = 4 + 8 + 2 * MAX_NUMERIC_DIGITS;
+const DAY_MS = 86_400_000;
+const ISO_DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** The 16 bytes of a uuid written in its canonical text form. */
 export function uuidBytes(text: string): Buffer {
@@ -65,6 +69,32 @@ export class BinaryCopyWriter {
     this.int32(8);
     this.int32(high);
     this.int32(micros - high * TWO_TO_32);
+  }
+
+  /** A calendar day `YYYY-MM-DD` as date (days since 2000-01-01). */
+  date(day: string): void {
+    const match = ISO_DAY.exec(day);
+    if (!match) throw new Error(`Not a day: ${JSON.stringify(day)}`);
+    const epochMs = Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
+    this.int32(4);
+    this.int32((epochMs - PG_EPOCH_MS) / DAY_MS);
+  }
+
+  /** A short string as text (UTF-8). */
+  text(value: string): void {
+    const length = Buffer.byteLength(value, 'utf8');
+    if (length > MAX_TEXT_BYTES) throw new Error(`Text longer than ${MAX_TEXT_BYTES} bytes: ${value.slice(0, 40)}…`);
+    this.int32(length);
+    this.offset += this.buffer.write(value, this.offset, 'utf8');
+  }
+
+  /** A whole number as bigint. */
+  int64(value: number): void {
+    if (!Number.isSafeInteger(value)) throw new Error(`Not a safe integer: ${value}`);
+    const high = Math.floor(value / TWO_TO_32);
+    this.int32(8);
+    this.int32(high);
+    this.int32(value - high * TWO_TO_32);
   }
 
   /**
