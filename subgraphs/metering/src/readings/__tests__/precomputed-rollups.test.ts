@@ -130,9 +130,8 @@ describe.each([
         expect([...precomputed.customerIds].sort()).toEqual(
           [customer.single, customer.multi, customer.negative].sort(),
         );
-        // One row per hour and block the hour touches (PUNTA starts at 18:15, so 18:00–19:00 is two rows on a weekday).
-        const single = precomputed.hours.filter((h) => h.customerId === customer.single);
-        expect(new Set(single.map((h) => h.hourStart.getTime())).size).toBe(hours);
+        // At least one row per hour of the window for each of the three customers.
+        expect(precomputed.rows).toBeGreaterThanOrEqual(3 * hours);
         // A meter with a reading missing is not summed in memory.
         const gappy = new Map(series);
         gappy.set(meter.single, (series.get(meter.single) ?? []).filter((_, i) => i !== 40));
@@ -149,8 +148,11 @@ describe.each([
       withTenant(database, admin, async (tx) => {
         const summary = await storeMeterReadings(tx, { clientId, uploadId: null, zone, matched: batch });
         expect(summary).toMatchObject({ customers: 4, unchanged: 0, replaced: 0 });
-        const stored = (await rollups(tx)) as { hourly: { customer_id: string; kwh: string }[] };
+        const stored = (await rollups(tx)) as { hourly: { customer_id: string; hour_start: string }[] };
         expect(new Set(stored.hourly.map((r) => r.customer_id)).size).toBe(4);
+        // Every local hour of the window, once per block it touches (PUNTA starts at 18:15: 18:00–19:00 is two rows).
+        const single = stored.hourly.filter((r) => r.customer_id === customer.single);
+        expect(new Set(single.map((r) => String(r.hour_start))).size).toBe(hours);
         // A value the staging column rounds: 0.0000005 → 0.000001 (half away from zero), × 1.0235 × 4 etc. — checked
         // through the recompute below, which reads only what meter_readings holds.
         await tx.execute(sql`delete from readings_hourly where client_id = ${clientId}`);
