@@ -4,8 +4,8 @@ import type { InvoiceLineDraft, LineKind, LineUnit, RateSplitPart } from './type
 
 /**
  * A line priced from rate parts: quantity and unrounded amount are the parts' sums, the amount is rounded once.
- * The rate is shown when one rate applied (parts with zero quantity do not count); otherwise it is null and the
- * parts that applied form the split.
+ * The rate is shown when one rate applied (parts with zero quantity do not count; parts of equal rate are one rate);
+ * otherwise it is null ("variable", BILLING.md §5) and the parts that applied form the split.
  */
 export function pricedLine(
   kind: LineKind,
@@ -18,7 +18,10 @@ export function pricedLine(
   const applied = parts.filter((p) => !p.quantity.isZero());
   // Nothing consumed: show the rate in force at the end of the period.
   const shown = applied.length > 0 ? applied : parts.slice(-1);
-  if (shown.length === 1) return { kind, description, quantity, unit, rate: shown[0].rate, amount };
+  // One rate applied, even in several date ranges (a rate set that returns to earlier rates): show it.
+  if (shown.every((p) => p.rate.equals(shown[0].rate))) {
+    return { kind, description, quantity, unit, rate: shown[0].rate, amount };
+  }
   return { kind, description, quantity, unit, rate: null, rateSplit: [...shown], amount };
 }
 

@@ -183,6 +183,29 @@ describe('a month straddling two rate sets (MT-H changes on 2025-10-15)', () => 
     expect(line(next, 'ENERGY_VALLE').rate?.toFixed()).toBe('0.161085');
   });
 
+  it('shows one rate, not "variable", when a rate set returns to the rates used before it (BILLING.md §5)', () => {
+    // 1–9 Oct at the May rates, 10–19 Oct at other rates, from 20 Oct the May rates again; consumption only on the
+    // 2nd and the 25th, so one rate applied to each line, in two date ranges.
+    const other = { ...RATES_MAY, validFrom: '2025-10-10', energy: { VALLE: '0.2', RESTO: '0.2', PUNTA: '0.2' } };
+    const d = draftOf(
+      baseInput({
+        period: '2025-10',
+        tariff: { ...MT_H, rateSets: [RATES_MAY, other, { ...RATES_MAY, validFrom: '2025-10-20' }] },
+        meters: [
+          meter('M1', [
+            { slotStart: at(SV, 2025, 10, 2, 12, 0), kwh: '1' },
+            { slotStart: at(SV, 2025, 10, 25, 12, 0), kwh: '2' },
+          ]),
+        ],
+      }),
+    );
+    const resto = line(d, 'ENERGY_RESTO');
+    expect(resto.rate?.toFixed()).toBe('0.171237');
+    expect(resto.rateSplit).toBeUndefined();
+    expect(resto.amount.toFixed(2)).toBe('0.51'); // 3 × 0.171237 = 0.513711
+    expect(line(d, 'FTPMS').rate?.toFixed()).toBe('0.00421');
+  });
+
   it('shows the rate in force at the end of the period on a block without consumption', () => {
     const d = draftOf(
       baseInput({ period: '2025-10', meters: [meter('M1', [{ slotStart: at(SV, 2025, 10, 2, 12, 0), kwh: '1' }])] }),
