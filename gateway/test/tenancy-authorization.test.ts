@@ -374,6 +374,19 @@ describe('tenancy mutations through the gateway', () => {
     expect(tariff.createCustomer.userErrors).toEqual([
       { field: ['input', 'tariffCode'], code: 'BAD_USER_INPUT', message: expect.stringContaining('NOPE') },
     ]);
+    // A loss factor or discount of 1 (100 %) is refused here, not later by the billing run.
+    const whole = (await expectOk(
+      CreateCustomerDocument,
+      { input: { ...input, nit: '0614-150396-102-3', nrc: '87654-2', lossFactor: '1', discount: '1.0' } },
+      'adminA',
+    )) as {
+      createCustomer: { customer: unknown; userErrors: { field: string[]; code: string; message: string }[] };
+    };
+    expect(whole.createCustomer.customer).toBeNull();
+    expect(whole.createCustomer.userErrors).toEqual([
+      { field: ['input', 'lossFactor'], code: 'BAD_USER_INPUT', message: expect.stringContaining('not including, "1"') },
+      { field: ['input', 'discount'], code: 'BAD_USER_INPUT', message: expect.stringContaining('(2.35% is "0.0235")') },
+    ]);
     const customers = await expectOk(ClientCustomersDocument, { id: tenantA.clientGid }, 'adminA');
     expect(JSON.stringify(customers)).not.toContain('C-0777');
   });

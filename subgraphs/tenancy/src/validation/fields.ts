@@ -42,6 +42,10 @@ export const fields = {
   color: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'Must be a colour written #RRGGBB'),
   /** A fraction 0 ≤ x ≤ 1 given as Decimal (rates, factors). */
   fraction: z.instanceof(Decimal).refine((d) => d.gte(0) && d.lte(1), 'Must be a fraction between "0" and "1"'),
+  /** A share taken off or added to energy (loss factor, discount): 0 ≤ x < 1, as the billing engine requires. */
+  shareBelowOne: z
+    .instanceof(Decimal)
+    .refine((d) => d.gte(0) && d.lt(1), 'Must be a fraction from "0" up to, not including, "1" (2.35% is "0.0235")'),
   positiveDecimal: z.instanceof(Decimal).refine((d) => d.gt(0), 'Must be greater than 0'),
   nonNegativeDecimal: z.instanceof(Decimal).refine((d) => d.gte(0), 'Must not be negative'),
 };
