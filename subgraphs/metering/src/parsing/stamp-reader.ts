@@ -1,4 +1,4 @@
-import { localPartsOf, type LocalDateTime } from '@ciro/subgraph-common';
+import { localPartsOf, SLOT_MS, type LocalDateTime } from '@ciro/subgraph-common';
 import { refOf } from './columns';
 import type { StampFact } from './convention';
 import type { Grid } from './grid';
@@ -14,13 +14,17 @@ export type StampOutcome =
 const DATETIME_EXPECTED = 'a date and time like 01/09/2025 00:15, 2025-09-01T00:15 or an Excel date-time';
 const DATE_EXPECTED = 'a date like 01/09/2025 or an Excel date';
 const TIME_EXPECTED = 'a time like 00:15 (00:00 to 24:00)';
+const MAX_STEP_MS = 86_400_000;
 
 /** Reads a row's timestamp cell(s) into an instant, with the file's date order and the client's zone. */
 export class StampReader {
   private readonly cols: MeterColumns;
   private readonly order: DateOrder;
   private readonly columnOf: (c: number) => ProblemColumn;
-  private readonly toInstant: (wall: LocalDateTime) => Date;
+  private readonly toInstant: (wall: LocalDateTime, near?: number) => Date;
+  /** The last stamp read (ms) and the step to it from the one before: where the next row's stamp should fall. */
+  private last: number | null = null;
+  private step = SLOT_MS;
 
   constructor(
     private readonly grid: Grid,
@@ -40,6 +44,13 @@ export class StampReader {
     return this.columnOf(c);
   }
 
+  /** Remembers a row's instant; a step of up to a day (either direction) becomes the expected next step. */
+  private seen(instant: Date): void {
+    const t = instant.getTime();
+    if (this.last !== null && Math.abs(t - this.last) <= MAX_STEP_MS) this.step = t - this.last;
+    this.last = t;
+  }
+
   private fromWall(wall: LocalDateTime, col: number, value: CellValue): StampOutcome {
     if (wall.minute % 15 !== 0) {
       return {
@@ -51,7 +62,10 @@ export class StampReader {
       };
     }
     try {
-      return { ok: true, stamp: { instant: this.toInstant(wall), minuteOfDay: wall.hour * 60 + wall.minute } };
+      // In a DST fold (01:00–01:59 twice) the row before tells the first pass from the second.
+      const instant = this.toInstant(wall, this.last === null ? undefined : this.last + this.step);
+      this.seen(instant);
+      return { ok: true, stamp: { instant, minuteOfDay: wall.hour * 60 + wall.minute } };
     } catch (error) {
       return {
         ok: false,
@@ -74,6 +88,7 @@ export class StampReader {
         expected: 'times at :00, :15, :30 or :45',
       };
     }
+    this.seen(instant);
     return { ok: true, stamp: { instant, minuteOfDay: parts.minuteOfDay } };
   }
 

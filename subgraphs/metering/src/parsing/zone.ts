@@ -21,11 +21,13 @@ function offsetAt(ms: number, zone: string): number {
 /**
  * `localToInstant` for many wall times of the same zone. A file holds ~100 stamps per local day; when the zone's
  * offset is the same two days either side of a date (no DST change near it), its wall times map with that fixed
- * offset. Days near a change go through `localToInstant` itself, with its gap/fold rules.
+ * offset. Days near a change go through `localToInstant` itself, with its gap rule (a wall time that does not exist
+ * throws). A wall time that occurs twice (DST fold) is the earlier instant, or, given `near` (ms), the one closer to
+ * it: a file stamps the repeated hour twice, and the row before tells which pass a stamp belongs to.
  */
-export function createWallResolver(zone: string): (wall: LocalDateTime) => Date {
+export function createWallResolver(zone: string): (wall: LocalDateTime, near?: number) => Date {
   const fixedOffset = new Map<number, number | null>();
-  return (wall) => {
+  return (wall, near) => {
     const key = wall.year * 10_000 + wall.month * 100 + wall.day;
     let offset = fixedOffset.get(key);
     if (offset === undefined) {
@@ -43,7 +45,10 @@ export function createWallResolver(zone: string): (wall: LocalDateTime) => Date 
       wall.minute > 59 ||
       (wall.hour === 24 && wall.minute !== 0)
     ) {
-      return localToInstant(wall, zone);
+      const earlier = localToInstant(wall, zone);
+      if (near === undefined) return earlier;
+      const later = localToInstant(wall, zone, { fold: 'later' });
+      return Math.abs(later.getTime() - near) < Math.abs(earlier.getTime() - near) ? later : earlier;
     }
     return new Date(Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute) - offset);
   };
