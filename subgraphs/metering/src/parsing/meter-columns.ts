@@ -268,6 +268,8 @@ export function detectMeterColumns(grid: Grid, override: MappingOverride = {}, d
       const detected = detectDateOrder(dateTexts);
       dateOrder = detected.order;
       reasons.push(detected.reason);
+      // Day-first was assumed, nothing in the dates confirms it: the preview should ask for a look.
+      if (detected.guessed) confidence = lowerConfidence(confidence, 'MEDIUM');
     }
   }
 

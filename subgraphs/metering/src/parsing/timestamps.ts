@@ -112,12 +112,23 @@ export function parseDateTimeText(
   return clock ? { date, clock } : null;
 }
 
-/** Day/month order of slash dates, from every text date of a column: a first number above 12 means DMY. */
-export function detectDateOrder(texts: Iterable<string>): { order: DateOrder; reason: string } {
+function dayNumber(d: DateParts | null): number | null {
+  return d ? Date.UTC(d.year, d.month - 1, d.day) / MS_PER_DAY : null;
+}
+
+/**
+ * Day/month order of slash dates, from every text date of a column: a first number above 12 means DMY, a second
+ * one MDY. When no number is above 12 (the 1st to the 12th of a month), the order under which consecutive dates
+ * run one day apart wins: a day-first `01/10 … 12/10` is 1–12 October, not the 10th of twelve months.
+ */
+export function detectDateOrder(texts: Iterable<string>): { order: DateOrder; reason: string; guessed?: true } {
   let dmy: string | null = null;
   let mdy: string | null = null;
   let slashDates = 0;
   let isoDates = 0;
+  let previous: string | null = null;
+  const nextDay = { DMY: 0, MDY: 0 };
+  let example: { DMY?: string; MDY?: string } = {};
   for (const text of texts) {
     const t = text.trim().split(/\s|T/)[0];
     if (YMD_TEXT.test(t)) {
@@ -129,13 +140,38 @@ export function detectDateOrder(texts: Iterable<string>): { order: DateOrder; re
     slashDates++;
     if (Number(m[1]) > 12) dmy ??= t;
     if (Number(m[2]) > 12) mdy ??= t;
+    if (previous !== null && previous !== t) {
+      for (const order of ['DMY', 'MDY'] as const) {
+        const a = dayNumber(parseDateText(previous, order));
+        const b = dayNumber(parseDateText(t, order));
+        if (a !== null && b !== null && Math.abs(b - a) === 1) {
+          nextDay[order]++;
+          example = { ...example, [order]: example[order] ?? `"${previous}" → "${t}"` };
+        }
+      }
+    }
+    previous = t;
   }
   if (slashDates === 0 && isoDates > 0) return { order: 'YMD', reason: 'dates written year first (yyyy-mm-dd)' };
   if (dmy && !mdy) return { order: 'DMY', reason: `dates day first (dd/mm/yyyy): "${dmy}"` };
   if (mdy && !dmy) return { order: 'MDY', reason: `dates month first (mm/dd/yyyy): "${mdy}"` };
   if (dmy && mdy)
     return { order: 'DMY', reason: `dates mix day-first ("${dmy}") and month-first ("${mdy}"); read day first` };
-  return { order: 'DMY', reason: 'dates read day first (dd/mm/yyyy): no day above 12 tells the order apart' };
+  if (nextDay.MDY > nextDay.DMY)
+    return {
+      order: 'MDY',
+      reason: `dates month first (mm/dd/yyyy): no day is above 12, but consecutive dates run one day apart only read so (${example.MDY ?? ''})`,
+    };
+  if (nextDay.DMY > nextDay.MDY)
+    return {
+      order: 'DMY',
+      reason: `dates day first (dd/mm/yyyy): no day is above 12, but consecutive dates run one day apart only read so (${example.DMY ?? ''})`,
+    };
+  return {
+    order: 'DMY',
+    reason: 'dates read day first (dd/mm/yyyy): no day above 12 tells the order apart',
+    guessed: slashDates > 0 ? true : undefined,
+  };
 }
 
 function pad(n: number, width = 2): string {
