@@ -49,7 +49,12 @@ export interface Profile {
   dateText: number;
   dateTimeText: number;
   clock: number;
+  /** No-data markers (`-`, `N/A`, `N/D`, `#N/A`…): neither for nor against a number column. */
+  placeholder: number;
 }
+
+/** How meters and spreadsheets write "no reading": the cell is reported, but it does not make the column text. */
+const NO_DATA = /^(?:-{1,3}|\u2014|n\.?\s?[ad]\.?|n\/[ad]|#n\/a|s\/d|null|nan|sin datos?|no data)$/i;
 
 export function profileColumn(grid: Grid, c: number, fromRow: number): Profile {
   const p: Profile = {
@@ -61,6 +66,7 @@ export function profileColumn(grid: Grid, c: number, fromRow: number): Profile {
     dateText: 0,
     dateTimeText: 0,
     clock: 0,
+    placeholder: 0,
   };
   for (let r = fromRow, seen = 0; r < grid.rowCount && seen < PROFILE_ROWS; r++) {
     const v = grid.cell(r, c);
@@ -80,6 +86,10 @@ export function profileColumn(grid: Grid, c: number, fromRow: number): Profile {
       continue;
     }
     if (typeof v !== 'string') continue;
+    if (NO_DATA.test(v.trim())) {
+      p.placeholder++;
+      continue;
+    }
     if (looksNumeric(v)) {
       p.numeric++;
       if (/^[+-]?[0.,]+$/.test(v.trim())) p.zeros++;
@@ -99,7 +109,9 @@ export const isDateTimeContent = (p: Profile): boolean =>
   share(p.serialDateTime + p.dateTimeText + p.serialDate + p.dateText, p) >= 0.8;
 export const isDateContent = (p: Profile): boolean => share(p.serialDate + p.dateText, p) >= 0.8;
 export const isTimeContent = (p: Profile): boolean => share(p.clock, p) >= 0.8;
-export const isNumericContent = (p: Profile): boolean => p.nonBlank > 0 && share(p.numeric, p) >= 0.8;
+/** Mostly numbers, not counting no-data markers: a meter offline for days writes "-" for each of its slots. */
+export const isNumericContent = (p: Profile): boolean =>
+  p.numeric > 0 && p.numeric / (p.nonBlank - p.placeholder) >= 0.8;
 
 function hasTimestampAndNumber(grid: Grid, r: number): boolean {
   let stamp = false;

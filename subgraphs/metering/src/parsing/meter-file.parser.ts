@@ -1,3 +1,4 @@
+import { isBlankRow } from './grid';
 import { assertKnownZone } from './zone';
 import { parseMeterGrid } from './meter-grid.parser';
 import { serialFromSheetName } from './metadata';
@@ -53,7 +54,9 @@ export function parseMeterFile(bytes: Bytes, options: MeterFileOptions): MeterFi
     if (!outcome.failure) continue;
     const meterLike = grid.kind === 'CSV' || serialOverride !== null || serialFromSheetName(grid.name) !== null;
     if (meterLike || outcome.failure.code === 'BAD_MAPPING') {
-      const empty = grid.rowCount === 0;
+      // Blank lines only (a CSV holding a BOM and line ends, a sheet of empty strings) is an empty file too.
+      const empty =
+        grid.rowCount === 0 || Array.from({ length: grid.rowCount }, (_, r) => r).every((r) => isBlankRow(grid, r));
       problems.push(
         fileProblem(
           sheet,
