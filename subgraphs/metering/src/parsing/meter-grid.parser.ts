@@ -7,7 +7,7 @@ import { detectMeterColumns, timestampColumns, type MeterColumns } from './meter
 import { buildReadings, reportGaps, typicalStep, type RowFact } from './meter-readings';
 import { resolveSerial } from './meter-serial';
 import { readMetadata } from './metadata';
-import { coveredPeriod, type PeriodBounds } from './periods';
+import { coveredPeriod, declaredBounds, type PeriodBounds } from './periods';
 import { ProblemSink, show, type ProblemInput } from './problems';
 import { StampReader } from './stamp-reader';
 import type { CellValue, Convention, MappingOverride, MeterMapping, MeterSource } from './types';
@@ -148,6 +148,8 @@ export function parseMeterGrid(grid: Grid, ctx: GridContext): GridOutcome {
   const cols = detection.columns;
   const meta = readMetadata(grid, cols.header.r, cols.dateOrder);
   const baseReasons = [...(ctx.delimiter ? [ctx.delimiter.reason] : []), ...cols.reasons];
+  // Without a period option, the file's own "Periodo:" line bounds its readings: a stamp outside it is reported.
+  const bounds = ctx.period ?? declaredBounds(meta.period, ctx.zone);
   const groups = readRows(grid, cols, ctx, baseReasons);
   const reader = new StampReader(grid, cols, ctx.zone);
   const ref = (c: number) => refOf(cols.header, c);
@@ -181,7 +183,7 @@ export function parseMeterGrid(grid: Grid, ctx: GridContext): GridOutcome {
         zone: ctx.zone,
         headerHint: cols.headerHint,
         metadataHint: meta.conventionHint,
-        period: ctx.period,
+        period: bounds,
       });
       convention = decision.convention;
       conventionConfidence = decision.confidence;
@@ -192,7 +194,7 @@ export function parseMeterGrid(grid: Grid, ctx: GridContext): GridOutcome {
       : buildReadings({
           facts: group.facts,
           slotOf: (f) => slotStartOf(f.stamp.instant, convention),
-          period: ctx.period,
+          period: bounds,
           zone: ctx.zone,
           sink: group.sink,
           columns,

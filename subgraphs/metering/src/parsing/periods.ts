@@ -66,3 +66,13 @@ export function coveredPeriod(
   const last = partsOf(localPartsOf(readings[readings.length - 1].slotStart, zone).date);
   return span(first, last, 'DATA');
 }
+
+/** The file's own `Periodo:` line as bounds, labelled for messages (`2025-09 declared in the file`). */
+export function declaredBounds(declared: { from: DateParts; to: DateParts } | null, zone: string): PeriodBounds | null {
+  if (!declared) return null;
+  const span = coveredPeriod([], null, declared, zone);
+  if (!span || span.basis !== 'METADATA') return null;
+  const day = (d: DateParts): string => `${pad(d.day)}/${pad(d.month)}/${pad(d.year, 4)}`;
+  const label = span.label ?? `${day(declared.from)}–${day(declared.to)}`;
+  return { start: span.from, end: span.to, label: `${label} declared in the file` };
+}
