@@ -1,4 +1,4 @@
-import { toLocalIso, type LocalDateTime } from '@ciro/subgraph-common';
+import { localPartsOf, toLocalIso, type LocalDateTime } from '@ciro/subgraph-common';
 import type { CellValue, DateOrder } from './types';
 
 /** A calendar date as written (no zone). */
@@ -183,7 +183,23 @@ export function formatWall(w: LocalDateTime): string {
   return `${pad(w.year, 4)}-${pad(w.month)}-${pad(w.day)} ${pad(w.hour)}:${pad(w.minute)}`;
 }
 
-/** An instant as local wall time `2025-09-01 00:15` in `zone`, for messages. */
+const HOUR_MS = 3_600_000;
+
+/**
+ * An instant as local wall time `2025-09-01 00:15` in `zone`, for messages. A wall time the zone shows twice (the
+ * repeated hour when daylight saving ends) carries its UTC offset: `2025-11-02 01:15 (UTC-04:00)`.
+ */
 export function formatLocal(instant: Date, zone: string): string {
-  return toLocalIso(instant, zone).slice(0, 16).replace('T', ' ');
+  const text = toLocalIso(instant, zone).slice(0, 16).replace('T', ' ');
+  const t = instant.getTime();
+  const here = localPartsOf(instant, zone);
+  const repeated = [t - HOUR_MS, t + HOUR_MS].some((u) => {
+    const there = localPartsOf(new Date(u), zone);
+    return there.date === here.date && there.minuteOfDay === here.minuteOfDay;
+  });
+  if (!repeated) return text;
+  const [y, m, d] = here.date.split('-').map(Number);
+  const offset = Math.round((Date.UTC(y, m - 1, d) + here.minuteOfDay * 60_000 - t) / 60_000);
+  const abs = Math.abs(offset);
+  return `${text} (UTC${offset < 0 ? '-' : '+'}${pad(Math.floor(abs / 60))}:${pad(abs % 60)})`;
 }
