@@ -1,6 +1,6 @@
 import { createDb } from '@ciro/db';
 import { createLogger, runServiceProcess } from '@ciro/subgraph-common';
-import { readTenancyEnv } from './env';
+import { mfaSecretBoxFromEnv, readTenancyEnv } from './env';
 import { startTenancyServer } from './server';
 
 runServiceProcess('tenancy subgraph', () => {
@@ -19,6 +19,7 @@ runServiceProcess('tenancy subgraph', () => {
           jwtSecret: env.JWT_SECRET,
           mfaRequiredForAdmins: env.MFA_REQUIRED_FOR_ADMINS,
           refreshTokenTtlDays: env.REFRESH_TOKEN_TTL_DAYS,
+          mfaSecretBox: mfaSecretBoxFromEnv(env),
         },
       });
       return {

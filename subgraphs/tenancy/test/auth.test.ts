@@ -210,6 +210,7 @@ describe('MFA', () => {
     const admin = await seedUser(server.database, {
       roles: [{ clientId: client.clientId, role: 'CLIENT_ADMIN' }],
       mfaSecret: secret,
+      sealWith: server.settings.mfaSecretBox,
     });
 
     const first = await login(admin.email, admin.password);
@@ -245,6 +246,7 @@ describe('MFA', () => {
     const admin = await seedUser(server.database, {
       roles: [{ clientId: client.clientId, role: 'CLIENT_ADMIN' }],
       mfaSecret: secret,
+      sealWith: server.settings.mfaSecretBox,
     });
     const code = await totpNow(secret);
     const first = await login(admin.email, admin.password);

@@ -4,9 +4,11 @@ import { count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createTestDatabase, dropTestDatabase } from '@ciro/db/testing';
+import { mfaSecretBoxFromKey, openMfaSecret } from '../src/auth/secret-box';
 import { seedDemoIfEmpty } from '../src/seed/demo-seed';
 
 const samplesDir = process.env.SAMPLES_DIR ?? resolve(__dirname, '../../../../shared/samples');
+const mfaSecretBox = mfaSecretBoxFromKey('demo-seed-test-mfa-encryption-key-0123456789');
 
 describe('demo seed', () => {
   const databaseName = `ciro_test_seed_${process.pid}`;
@@ -23,7 +25,7 @@ describe('demo seed', () => {
   });
 
   it('seeds the demo tenant from the sample workbook once, and does nothing the second time', async () => {
-    const first = await seedDemoIfEmpty(database, { samplesDir, password: 'demo-password-123' });
+    const first = await seedDemoIfEmpty(database, { samplesDir, password: 'demo-password-123', mfaSecretBox });
     expect(first).not.toBeNull();
     expect(first?.warnings).toEqual([]);
     const roles = first?.logins.map((l) => l.role) ?? [];
@@ -61,6 +63,23 @@ describe('demo seed', () => {
     expect(counts.c1?.lossFactor).toMatch(/^0\.0235/);
     expect(counts.c1?.deviationTolerance).toMatch(/^0\.1/);
 
-    expect(await seedDemoIfEmpty(database, { samplesDir, password: 'demo-password-123' })).toBeNull();
+    // The admins' TOTP secrets are stored sealed for their user; the logins keep the plain secret.
+    const admins = (first?.logins ?? []).filter((login) => login.totpSecret !== null);
+    expect(admins).toHaveLength(3);
+    const rows = await asSystem(database, 'test: read seeded users', (tx) => tx.select().from(schema.users));
+    for (const login of admins) {
+      const row = rows.find((user) => user.email === login.email);
+      expect(row?.mfaEnabledAt).toBeInstanceOf(Date);
+      expect(login.totpSecret).toMatch(/^[A-Z2-7]{32}$/);
+      expect(row?.mfaSecret).toMatch(/^v1:[A-Za-z0-9_-]{16}:[A-Za-z0-9_-]{22}:[A-Za-z0-9_-]{43}$/);
+      expect(row?.mfaSecret).not.toContain(login.totpSecret);
+      expect(openMfaSecret(mfaSecretBox, row?.id ?? '', row?.mfaSecret ?? '')).toEqual({
+        secret: login.totpSecret,
+        legacy: false,
+      });
+    }
+    expect(rows.filter((user) => user.mfaSecret !== null)).toHaveLength(3);
+
+    expect(await seedDemoIfEmpty(database, { samplesDir, password: 'demo-password-123', mfaSecretBox })).toBeNull();
   });
 });

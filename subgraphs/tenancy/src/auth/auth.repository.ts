@@ -58,11 +58,11 @@ export async function clearFailedAttempts(tx: Tx, userId: string): Promise<void>
   await tx.update(schema.users).set({ failedLoginCount: 0, lockedUntil: null }).where(eq(schema.users.id, userId));
 }
 
-/** Stores a TOTP secret awaiting confirmation; never replaces an active one. */
-export async function setPendingMfaSecret(tx: Tx, userId: string, secret: string): Promise<boolean> {
+/** Stores a TOTP secret (sealed: see secret-box.ts) awaiting confirmation; never replaces an active one. */
+export async function setPendingMfaSecret(tx: Tx, userId: string, sealedSecret: string): Promise<boolean> {
   const rows = await tx
     .update(schema.users)
-    .set({ mfaSecret: secret })
+    .set({ mfaSecret: sealedSecret })
     .where(and(eq(schema.users.id, userId), isNull(schema.users.mfaEnabledAt)))
     .returning({ id: schema.users.id });
   return rows.length === 1;
@@ -73,6 +73,24 @@ export async function activateMfa(tx: Tx, userId: string, at: Date, timeStep: nu
     .update(schema.users)
     .set({ mfaEnabledAt: at, mfaLastTimeStep: timeStep, failedLoginCount: 0, lockedUntil: null })
     .where(eq(schema.users.id, userId));
+}
+
+/**
+ * Replaces a plain TOTP secret stored before encryption at rest by its sealed
+ * form, unless the row changed meanwhile (a new enrolment wrote another secret).
+ */
+export async function resealLegacyMfaSecret(
+  tx: Tx,
+  userId: string,
+  legacySecret: string,
+  sealedSecret: string,
+): Promise<boolean> {
+  const rows = await tx
+    .update(schema.users)
+    .set({ mfaSecret: sealedSecret })
+    .where(and(eq(schema.users.id, userId), eq(schema.users.mfaSecret, legacySecret)))
+    .returning({ id: schema.users.id });
+  return rows.length === 1;
 }
 
 /** Records the TOTP step just accepted, so the same code cannot be used again. */

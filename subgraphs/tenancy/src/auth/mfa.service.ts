@@ -14,11 +14,13 @@ import {
   findUserById,
   listAssignmentsOfUser,
   recordFailedAttempt,
+  resealLegacyMfaSecret,
   setPendingMfaSecret,
   type UserRow,
 } from './auth.repository';
 import type { ConfirmMfaEnrollmentInput, MfaEnrollmentPayload, VerifyMfaInput } from './auth.type';
 import { verifyMfaTokenOrThrow } from './mfa-token';
+import { openMfaSecret, sealMfaSecret, SecretBoxError } from './secret-box';
 import {
   auditAuth,
   blockedError,
@@ -49,6 +51,42 @@ async function wrongCode(tx: Tx, deps: AuthDeps, user: UserRow, now: Date): Prom
   return { error: lockedUntil ? lockedError(lockedUntil) : new UnauthenticatedError(BAD_CODE_MESSAGE) };
 }
 
+/** A user's TOTP secret as stored: sealed, or plain when written before encryption at rest. */
+interface StoredTotpSecret {
+  secret: string;
+  legacy: boolean;
+}
+
+/**
+ * Opens the stored TOTP secret with the settings' key. A value that does not
+ * open (another key, altered, copied from another user) is a server fault, not
+ * a wrong code: it fails the request (INTERNAL_SERVER_ERROR, logged with the
+ * user id and the reason, never the value) and counts no attempt.
+ */
+function openStoredSecret(deps: AuthDeps, userId: string, stored: string): StoredTotpSecret {
+  try {
+    return openMfaSecret(deps.settings.mfaSecretBox, userId, stored);
+  } catch (error) {
+    if (error instanceof SecretBoxError) {
+      // The log shows the cause's message after this one (pino's error serializer).
+      throw new Error(`The TOTP secret of user ${userId} cannot be read`, { cause: error });
+    }
+    throw error;
+  }
+}
+
+/** After a code is accepted: a plain secret from before encryption at rest is stored sealed from now on. */
+async function sealIfLegacy(
+  tx: Tx,
+  deps: AuthDeps,
+  userId: string,
+  stored: string,
+  opened: StoredTotpSecret,
+): Promise<void> {
+  if (!opened.legacy) return;
+  await resealLegacyMfaSecret(tx, userId, stored, sealMfaSecret(deps.settings.mfaSecretBox, userId, opened.secret));
+}
+
 const codeSchema = z.string().trim().min(1, 'Enter the 6-digit code from the authenticator app');
 
 export async function verifyMfa(deps: AuthDeps, input: VerifyMfaInput): Promise<PayloadFields> {
@@ -65,9 +103,11 @@ export async function verifyMfa(deps: AuthDeps, input: VerifyMfaInput): Promise<
     if (!user.mfaEnabledAt || !user.mfaSecret) {
       return { error: new UnauthenticatedError('MFA is not enabled for this account: log in again') };
     }
-    const timeStep = await acceptTotpCode(user.mfaSecret, valid.code, user.mfaLastTimeStep);
+    const opened = openStoredSecret(deps, user.id, user.mfaSecret);
+    const timeStep = await acceptTotpCode(opened.secret, valid.code, user.mfaLastTimeStep);
     if (timeStep === null) return wrongCode(tx, deps, user, now);
     await recordTotpStep(tx, user.id, timeStep);
+    await sealIfLegacy(tx, deps, user.id, user.mfaSecret, opened);
     if (user.failedLoginCount > 0) await clearFailedAttempts(tx, user.id);
     const assignments = await listAssignmentsOfUser(tx, user.id);
     const identity = identityStep(user, assignments, challenge.clientId);
@@ -108,7 +148,8 @@ export async function startMfaEnrollment(
     if (blocked || !user) return { error: blocked ?? new UnauthenticatedError() };
     if (user.mfaEnabledAt) return { error: mfaAlreadyEnabled() };
     const secret = newTotpSecret();
-    if (!(await setPendingMfaSecret(tx, user.id, secret))) return { error: mfaAlreadyEnabled() };
+    const sealed = sealMfaSecret(deps.settings.mfaSecretBox, user.id, secret);
+    if (!(await setPendingMfaSecret(tx, user.id, sealed))) return { error: mfaAlreadyEnabled() };
     await auditAuth(tx, deps, 'identity' in subject ? subject.identity : null, {
       clientId: target.clientId,
       action: 'auth.mfa_enrollment_started',
@@ -134,9 +175,11 @@ export async function confirmMfaEnrollment(
     if (!user.mfaSecret) {
       return { error: new DomainError('BAD_USER_INPUT', 'No enrolment in progress: call startMfaEnrollment first') };
     }
-    const timeStep = await acceptTotpCode(user.mfaSecret, valid.code, null);
+    const opened = openStoredSecret(deps, user.id, user.mfaSecret);
+    const timeStep = await acceptTotpCode(opened.secret, valid.code, null);
     if (timeStep === null) return wrongCode(tx, deps, user, now);
     await activateMfa(tx, user.id, now, timeStep);
+    await sealIfLegacy(tx, deps, user.id, user.mfaSecret, opened);
     const enrolled = { ...user, mfaEnabledAt: now, failedLoginCount: 0, lockedUntil: null };
     const assignments = await listAssignmentsOfUser(tx, user.id);
     const identity = identityStep(enrolled, assignments, target.clientId);

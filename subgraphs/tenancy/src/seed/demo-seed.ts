@@ -6,6 +6,7 @@ import Decimal from 'decimal.js';
 import { and, count, eq } from 'drizzle-orm';
 import { generateSecret, generateURI } from 'otplib';
 import { hashPassword } from '../auth/password';
+import { sealMfaSecret, type SecretBox } from '../auth/secret-box';
 import { parseCustomerWorkbook, type ParsedCustomer } from '../customers/customer-workbook.parser';
 import { EIS_BRANDING, EIS_FISCAL } from './eis-branding';
 import { insertTariffFile, tariffFileSchema } from './tariff-file';
@@ -29,6 +30,8 @@ export interface DemoSeedOptions {
   samplesDir: string;
   /** Shared demo password; a random one is generated when absent. */
   password?: string;
+  /** Seals the admins' TOTP secrets: the same box (key) as the tenancy subgraph serving this database. */
+  mfaSecretBox: SecretBox;
 }
 
 const CUSTOMER_WORKBOOK = join('customers', 'Datos de clientes para facturación.xlsx');
@@ -45,6 +48,7 @@ export async function seedDemoIfEmpty(database: Database, options: DemoSeedOptio
   const passwordHash = await hashPassword(password);
   const workbook = parseCustomerWorkbook(readFileSync(join(options.samplesDir, CUSTOMER_WORKBOOK)));
   const tariff = tariffFileSchema.parse(JSON.parse(readFileSync(join(options.samplesDir, TARIFF_FILE), 'utf8')));
+  const mfaSecretBox = options.mfaSecretBox;
 
   return asSystem(database, 'demo seed on an empty database', async (tx) => {
     const [existing] = await tx.select({ n: count() }).from(schema.organizations);
@@ -55,7 +59,7 @@ export async function seedDemoIfEmpty(database: Database, options: DemoSeedOptio
     await tx.insert(schema.organizations).values({ id: organizationId, name: 'CIRO', slug: 'ciro' });
 
     const systemAdmin = await insertUser(tx, 'admin@ciro.example', 'CIRO Operations', passwordHash, {
-      mfa: true,
+      mfa: mfaSecretBox,
       systemAdmin: true,
     });
     logins.push({
@@ -75,7 +79,15 @@ export async function seedDemoIfEmpty(database: Database, options: DemoSeedOptio
     });
     await insertTariffFile(tx, eis, tariff);
     logins.push(
-      await insertClientAdmin(tx, eis, 'EIS', 'admin@eispower.example', 'Administración EIS Power', passwordHash),
+      await insertClientAdmin(
+        tx,
+        eis,
+        'EIS',
+        'admin@eispower.example',
+        'Administración EIS Power',
+        passwordHash,
+        mfaSecretBox,
+      ),
     );
     for (const customer of workbook.customers) {
       const customerId = await insertCustomer(tx, eis, customer);
@@ -100,6 +112,7 @@ export async function seedDemoIfEmpty(database: Database, options: DemoSeedOptio
         'admin@energiadelvalle.example',
         'Administración Energía del Valle',
         passwordHash,
+        mfaSecretBox,
       ),
     );
     const valleCustomer = await insertCustomer(tx, valle, {
@@ -147,19 +160,22 @@ async function insertUser(
   email: string,
   displayName: string,
   passwordHash: string,
-  options: { mfa: boolean; systemAdmin?: boolean },
+  /** `mfa`: the box sealing the new user's TOTP secret; null for a user without MFA. */
+  options: { mfa: SecretBox | null; systemAdmin?: boolean },
 ): Promise<{ id: string; email: string; totpSecret: string | null }> {
+  const id = randomUUID();
   const totpSecret = options.mfa ? generateSecret() : null;
   const [row] = await tx
     .insert(schema.users)
     .values({
-      id: randomUUID(),
+      id,
       email,
       displayName,
       passwordHash,
       locale: 'es',
       isSystemAdmin: options.systemAdmin ?? false,
-      mfaSecret: totpSecret,
+      // Sealed at rest (AAD: the user id); the plain secret goes only to the demo logins file.
+      mfaSecret: options.mfa && totpSecret ? sealMfaSecret(options.mfa, id, totpSecret) : null,
       mfaEnabledAt: totpSecret ? new Date() : null,
     })
     .returning({ id: schema.users.id });
@@ -192,8 +208,9 @@ async function insertClientAdmin(
   email: string,
   displayName: string,
   passwordHash: string,
+  mfaSecretBox: SecretBox,
 ): Promise<DemoLogin> {
-  const user = await insertUser(tx, email, displayName, passwordHash, { mfa: true });
+  const user = await insertUser(tx, email, displayName, passwordHash, { mfa: mfaSecretBox });
   await tx.insert(schema.roleAssignments).values({ clientId, userId: user.id, role: 'CLIENT_ADMIN' });
   return { role: 'CLIENT_ADMIN', client: clientCode, customer: null, email, totpSecret: user.totpSecret };
 }
@@ -208,7 +225,7 @@ async function insertCustomerUser(
   displayName: string,
   passwordHash: string,
 ): Promise<DemoLogin> {
-  const user = await insertUser(tx, email, displayName, passwordHash, { mfa: false });
+  const user = await insertUser(tx, email, displayName, passwordHash, { mfa: null });
   await tx.insert(schema.roleAssignments).values({ clientId, userId: user.id, role: 'CUSTOMER_USER', customerId });
   return { role: 'CUSTOMER_USER', client: clientCode, customer: customerCode, email, totpSecret: null };
 }

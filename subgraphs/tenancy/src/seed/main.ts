@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createDb } from '@ciro/db';
+import { mfaSecretBoxFromEnv, readTenancyEnv } from '../env';
 import { formatDemoLogins, seedDemoIfEmpty } from './demo-seed';
 
 /** `.data/demo-logins-<host>-<port>-<database>.txt`: where npm start finds the logins of the database it serves. */
@@ -18,10 +19,13 @@ async function main(): Promise<void> {
   const repoRoot = resolve(__dirname, '..', '..', '..', '..');
   const samplesDir = process.env.SAMPLES_DIR ?? resolve(repoRoot, '..', 'shared', 'samples');
   const databaseUrl = process.env.DATABASE_URL ?? 'postgres://ciro_app@127.0.0.1:5432/ciro';
+  // The same key as the tenancy subgraph (MFA_ENCRYPTION_KEY, or JWT_SECRET outside production), so it opens these secrets.
+  const mfaSecretBox = mfaSecretBoxFromEnv(readTenancyEnv());
   const database = createDb({ url: databaseUrl, max: 2 });
   try {
     const result = await seedDemoIfEmpty(database, {
       samplesDir,
+      mfaSecretBox,
       ...(process.env.DEMO_PASSWORD ? { password: process.env.DEMO_PASSWORD } : {}),
     });
     if (!result) {

@@ -12,12 +12,14 @@ import {
   signAccessToken,
   toGlobalId,
   type Identity,
+  type Logger,
   type RunningSubgraph,
 } from '@ciro/subgraph-common';
 import { generate } from 'otplib';
 import type { TenancySettings } from '../../context';
 import { startTenancyServer } from '../../server';
 import { hashPassword } from '../password';
+import { mfaSecretBoxFromKey, sealMfaSecret, type SecretBox } from '../secret-box';
 
 export interface GraphQLResponse<TData = Record<string, unknown>> {
   data?: TData | null;
@@ -45,7 +47,10 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-export async function startTestServer(overrides: Partial<TenancySettings> = {}): Promise<TestServer> {
+export async function startTestServer(
+  overrides: Partial<TenancySettings> = {},
+  options: { logger?: Logger } = {},
+): Promise<TestServer> {
   const url = process.env.DATABASE_URL;
   if (!url)
     throw new Error('DATABASE_URL is not set: run the tests through vitest (its globalSetup creates the database)');
@@ -54,11 +59,18 @@ export async function startTestServer(overrides: Partial<TenancySettings> = {}):
     jwtSecret: randomBytes(32).toString('base64url'),
     mfaRequiredForAdmins: true,
     refreshTokenTtlDays: 30,
+    // A random MFA_ENCRYPTION_KEY, as production configures one.
+    mfaSecretBox: mfaSecretBoxFromKey(randomBytes(32).toString('base64url')),
     ...overrides,
   };
   let server: RunningSubgraph;
   try {
-    server = await startTenancyServer({ database, settings, port: 0, logger: createLogger('tenancy-test', 'silent') });
+    server = await startTenancyServer({
+      database,
+      settings,
+      port: 0,
+      logger: options.logger ?? createLogger('tenancy-test', 'silent'),
+    });
   } catch (error) {
     await database.close();
     throw error;
@@ -146,6 +158,11 @@ export interface SeedUserOptions {
   systemAdmin?: boolean;
   /** A confirmed TOTP secret (MFA enabled). */
   mfaSecret?: string;
+  /**
+   * Stores `mfaSecret` sealed with this box (the server's `settings.mfaSecretBox`), as enrolment does;
+   * without it the row holds the plain secret, as rows written before encryption at rest do.
+   */
+  sealWith?: SecretBox;
   password?: string;
 }
 
@@ -170,7 +187,10 @@ export async function seedUser(database: Database, options: SeedUserOptions = {}
       displayName: 'Test User',
       passwordHash,
       isSystemAdmin: options.systemAdmin ?? false,
-      mfaSecret: options.mfaSecret ?? null,
+      mfaSecret:
+        options.mfaSecret && options.sealWith
+          ? sealMfaSecret(options.sealWith, id, options.mfaSecret)
+          : (options.mfaSecret ?? null),
       mfaEnabledAt: options.mfaSecret ? new Date() : null,
     });
     for (const role of options.roles ?? []) {
