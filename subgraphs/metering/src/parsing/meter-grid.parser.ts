@@ -127,6 +127,11 @@ function readRows(grid: Grid, cols: MeterColumns, ctx: GridContext, reasons: str
       kvarhValue: cols.kvarh === null ? null : grid.cell(r, cols.kvarh),
     });
   }
+  const endOfDay = reader.endOfDayRows;
+  if (endOfDay.length > 0)
+    reasons.push(
+      `${endOfDay.length} row${endOfDay.length === 1 ? '' : 's'} stamped 00:00 right after 23:45 of the same date read as 24:00, the end of that day (first: row ${grid.rowNumber(endOfDay[0])})`,
+    );
   if (skipped > 0) reasons.push(`${skipped} total or repeated header line${skipped === 1 ? '' : 's'} skipped`);
   if (groups.size === 0) {
     groups.set('', {

@@ -25,6 +25,11 @@ export class StampReader {
   /** The last stamp read (ms) and the step to it from the one before: where the next row's stamp should fall. */
   private last: number | null = null;
   private step = SLOT_MS;
+  /** Wall time of the last stamp read, and the row being read. */
+  private lastWall: LocalDateTime | null = null;
+  private row = -1;
+  /** 0-based rows stamped 00:00 right after 23:45 of the same date: the end of that day, read as 24:00. */
+  readonly endOfDayRows: number[] = [];
 
   constructor(
     private readonly grid: Grid,
@@ -51,7 +56,24 @@ export class StampReader {
     this.last = t;
   }
 
-  private fromWall(wall: LocalDateTime, col: number, value: CellValue): StampOutcome {
+  private fromWall(written: LocalDateTime, col: number, value: CellValue): StampOutcome {
+    // Some exports write the end of a day as 00:00 without moving the date (after 23:45 of the same date). Read
+    // as the start of that day, every slot would shift by 15 minutes with no sign of it.
+    const prev = this.lastWall;
+    let wall = written;
+    if (
+      wall.hour === 0 &&
+      wall.minute === 0 &&
+      prev !== null &&
+      prev.hour === 23 &&
+      prev.minute === 45 &&
+      prev.day === wall.day &&
+      prev.month === wall.month &&
+      prev.year === wall.year
+    ) {
+      wall = { ...wall, hour: 24 };
+      this.endOfDayRows.push(this.row);
+    }
     if (wall.minute % 15 !== 0) {
       return {
         ok: false,
@@ -65,6 +87,7 @@ export class StampReader {
       // In a DST fold (01:00–01:59 twice) the row before tells the first pass from the second.
       const instant = this.toInstant(wall, this.last === null ? undefined : this.last + this.step);
       this.seen(instant);
+      this.lastWall = wall;
       return { ok: true, stamp: { instant, minuteOfDay: wall.hour * 60 + wall.minute } };
     } catch (error) {
       return {
@@ -89,10 +112,12 @@ export class StampReader {
       };
     }
     this.seen(instant);
+    this.lastWall = null;
     return { ok: true, stamp: { instant, minuteOfDay: parts.minuteOfDay } };
   }
 
   readStamp(r: number): StampOutcome {
+    this.row = r;
     const ts = this.cols.timestamp;
     const { grid } = this;
     if (ts.kind === 'DATETIME') {
