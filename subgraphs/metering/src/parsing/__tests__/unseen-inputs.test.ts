@@ -125,6 +125,31 @@ describe('months the samples do not show', () => {
     expect(iso(source.readings.at(-1)?.slotStart)).toBe('2025-11-01T05:45:00.000Z');
   });
 
+  it('an export writing the end of each day as 00:00 of the same date (after 23:45) is read as 24:00', () => {
+    // Before the fix: read as interval starts with HIGH confidence and no problem, every value one slot late
+    // (the slot starting 00:00 took the value of 23:45–24:00).
+    const rows = endRows(2025, 9, 30, (i) => (i % 96) + 1).map(([date, time, kwh, rec]) => [
+      date,
+      time === '24:00' ? '00:00' : time,
+      kwh,
+      rec,
+    ]);
+    const bytes = meterWorkbook('Nodo Sur 5614301', ['Fecha', 'Hora', 'kWh Entregada', 'kWh Recibida'], rows);
+    const source = only(parse(bytes, { fileName: 'x.xlsx', period: '2025-09' }).sources);
+    expect(source.problems).toEqual([]);
+    expect(source.mapping).toMatchObject({ convention: 'INTERVAL_END', confidence: { convention: 'HIGH' } });
+    expect(source.mapping.reasons).toContain(
+      '30 rows stamped 00:00 right after 23:45 of the same date read as 24:00, the end of that day (first: row 97)',
+    );
+    expect(source.counts).toMatchObject({ readings: 2880, missingSlots: 0 });
+    expect(source.readings.slice(0, 2).map((r) => [r.row, iso(r.slotStart), r.kwh.toFixed()])).toEqual([
+      [2, '2025-09-01T06:00:00.000Z', '1'],
+      [3, '2025-09-01T06:15:00.000Z', '2'],
+    ]);
+    expect(source.readings.at(-1)).toMatchObject({ row: 2881, slotStart: new Date('2025-10-01T05:45:00.000Z') });
+    expect(source.readings.at(-1)?.kwh.toFixed()).toBe('96');
+  });
+
   it('a file from 00:00 to 24:00: the 24:00 makes it interval ends, so the 00:00 row is the last slot of the month before', () => {
     const rows = [[serial(2025, 10, 1), '00:00', 7, 0], ...endRows(2025, 10, 31, () => 1)];
     const sheet = 'Nodo Sur 5614300';
