@@ -12,6 +12,7 @@ import { loadFile, type Bytes } from './workbook';
 import { assertKnownZone, createWallResolver } from './zone';
 
 const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
 
 type HourOutcome =
   { ok: true; hourStart: Date } | { ok: false; col: number; value: CellValue; detail: string; expected: string };
@@ -21,7 +22,9 @@ function readHour(
   r: number,
   cols: ForecastColumns,
   zone: string,
-  toInstant: (wall: LocalDateTime) => Date,
+  toInstant: (wall: LocalDateTime, near?: number) => Date,
+  /** Where this row's hour start should fall (the row before's plus its step): tells a DST fold's two passes apart. */
+  nearStart?: number,
 ): HourOutcome {
   const dv = grid.cell(r, cols.date);
   let wall: LocalDateTime | null = null;
@@ -81,7 +84,8 @@ function readHour(
     };
   }
   try {
-    const at = instant ?? toInstant(wall as LocalDateTime);
+    const near = nearStart === undefined ? undefined : nearStart + (ends ? HOUR_MS : 0);
+    const at = instant ?? toInstant(wall as LocalDateTime, near);
     const start = ends ? new Date(at.getTime() - HOUR_MS) : at;
     if (instant && localPartsOf(start, zone).minuteOfDay % 60 !== 0) {
       return { ok: false, col, value, detail: 'is not the start of an hour', expected: 'a whole hour' };
@@ -113,6 +117,8 @@ function parseForecastGrid(
   const counts = { rows: 0, hours: 0, duplicatesCollapsed: 0, rejected: 0 };
   const used = [cols.customer, cols.date, cols.kwh, ...(cols.hour === null ? [] : [cols.hour])];
   const toInstant = createWallResolver(options.zone);
+  let last: number | null = null;
+  let step = HOUR_MS;
   for (let r = cols.header.r + 1; r < grid.rowCount; r++) {
     if (isBlankRow(grid, r, used)) continue;
     counts.rows++;
@@ -131,7 +137,12 @@ function parseForecastGrid(
         message: `"${column(cols.customer).header}" is blank`,
       });
     }
-    const hour = readHour(grid, r, cols, options.zone, toInstant);
+    const hour = readHour(grid, r, cols, options.zone, toInstant, last === null ? undefined : last + step);
+    if (hour.ok) {
+      const t = hour.hourStart.getTime();
+      if (last !== null && Math.abs(t - last) <= DAY_MS) step = t - last;
+      last = t;
+    }
     if (!hour.ok) {
       failed = true;
       sink.add({
