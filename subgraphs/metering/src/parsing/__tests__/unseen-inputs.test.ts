@@ -1,7 +1,7 @@
 import { toLocalIso } from '@ciro/subgraph-common';
 import * as XLSX from '@e965/xlsx';
 import { describe, expect, it } from 'vitest';
-import { parseMeterFile } from '..';
+import { parseForecastWorkbook, parseMeterFile } from '..';
 import { detectDateOrder } from '../timestamps';
 import type { DateOrder, MeterFileOptions, MeterSource } from '../types';
 import { createWallResolver } from '../zone';
@@ -510,6 +510,29 @@ describe('a client in a daylight-saving zone (America/New_York)', () => {
       ],
     ]);
     expect(source.counts).toMatchObject({ readings: 99, expectedSlots: 100, missingSlots: 1 });
+  });
+
+  it('forecasts: the 25-hour day has two 01:00 hours, one per pass, for each customer', () => {
+    // Before the fix: the second 01:00 of each customer was a DUPLICATE_CONFLICT and one hour was missing.
+    const rows: (string | number)[][] = [];
+    for (const code of ['C-0001', 'C-0002'])
+      slotStarts('2025-11-02T04:00:00Z', '2025-11-03T05:00:00Z').forEach((t, i) => {
+        if (i % 4 !== 0) return;
+        const time = toLocalIso(t, NY).slice(11, 16);
+        rows.push([code, serial(2025, 11, 2), time, 100 + i / 4]);
+      });
+    const ws = XLSX.utils.aoa_to_sheet([['Código cliente', 'Fecha', 'Hora inicio', 'kWh pronosticado'], ...rows]);
+    const result = parseForecastWorkbook(workbookBytes({ Pronósticos: ws }), { zone: NY, fileName: 'p.xlsx' });
+    expect(result.problems).toEqual([]);
+    expect(result.counts).toEqual({ rows: 50, hours: 50, duplicatesCollapsed: 0, rejected: 0 });
+    for (const customer of result.customers) {
+      expect(customer.hours).toHaveLength(25);
+      expect(customer.hours.slice(1, 4).map((h) => [iso(h.hourStart), h.kwh.toFixed()])).toEqual([
+        ['2025-11-02T05:00:00.000Z', '101'],
+        ['2025-11-02T06:00:00.000Z', '102'],
+        ['2025-11-02T07:00:00.000Z', '103'],
+      ]);
+    }
   });
 
   it('reports a local time that does not exist (9 March 02:30) by row and column', () => {
