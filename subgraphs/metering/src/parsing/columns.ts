@@ -16,7 +16,10 @@ export function lowerConfidence(a: Confidence, b: Confidence): Confidence {
 }
 
 export interface HeaderRow {
+  /** The header row right above the data (the lower one of a header written on two rows). */
   r: number;
+  /** A header on two rows (a group row over a row of sub-headers): the upper row. */
+  top?: number;
   headers: string[];
   roles: (HeaderRole | null)[];
   hints: (Convention | null)[];
@@ -129,6 +132,55 @@ function hasTimestampAndNumber(grid: Grid, r: number): boolean {
   return stamp && number;
 }
 
+/** Text that is no data: not a number, a no-data marker, a date or a time. */
+function isLabel(v: CellValue): boolean {
+  if (typeof v !== 'string' || looksNumeric(v) || NO_DATA.test(v.trim()) || parseClock(v)) return false;
+  return !(parseDateTimeText(v, 'DMY') ?? parseDateTimeText(v, 'MDY'));
+}
+
+/**
+ * A header written on two rows: a group row ("Energía Activa (kWh)" merged over two columns) over sub-headers
+ * ("Entregada", "Recibida"). When the row below the header holds labels only, each column's header is the group
+ * (carried right across the merged, blank cells) followed by its sub-header, and the data starts below both.
+ */
+function withSubHeaders(grid: Grid, row: HeaderRow, wanted: (roles: (HeaderRole | null)[]) => boolean): HeaderRow {
+  const sub = row.r + 1;
+  if (sub >= grid.rowCount) return row;
+  let labels = 0;
+  for (let c = 0; c < grid.colCount; c++) {
+    const v = grid.cell(sub, c);
+    if (v === null) continue;
+    if (!isLabel(v)) return row;
+    labels++;
+  }
+  if (labels === 0) return row;
+  const headers: string[] = [];
+  const roles: (HeaderRole | null)[] = [];
+  const hints: (Convention | null)[] = [];
+  let group = '';
+  for (let c = 0; c < grid.colCount; c++) {
+    const top = row.headers[c] ?? '';
+    const below = cellText(grid.cell(sub, c));
+    if (top) group = top;
+    else if (!below) group = '';
+    const text = [top || (below ? group : ''), below].filter(Boolean).join(' ');
+    const info = text ? classifyHeader(text) : { role: null, hint: null };
+    headers.push(text);
+    roles.push(info.role);
+    hints.push(info.hint);
+  }
+  if (!wanted(roles)) return row;
+  return {
+    r: sub,
+    top: row.r,
+    headers,
+    roles,
+    hints,
+    confidence: row.confidence,
+    reason: `header on rows ${grid.rowNumber(row.r)}–${grid.rowNumber(sub)} (group names over sub-headers)`,
+  };
+}
+
 /**
  * The header row: among the first rows, the one naming most known columns with at least a date/time and an energy
  * column; failing that, the last all-text row right above rows that hold a date and a number.
@@ -140,7 +192,8 @@ export function findHeaderRow(
 ): HeaderRow | null {
   if (headerRow !== undefined) {
     if (headerRow < 1 || headerRow > grid.rowCount) return null;
-    return { ...headerRowAt(grid, headerRow - 1), reason: `header on row ${headerRow} (given)` };
+    const given = { ...headerRowAt(grid, headerRow - 1), reason: `header on row ${headerRow} (given)` };
+    return withSubHeaders(grid, given, wanted);
   }
   let best: { row: HeaderRow; score: number } | null = null;
   for (let r = 0; r < Math.min(grid.rowCount, HEADER_SCAN_ROWS); r++) {
@@ -149,7 +202,12 @@ export function findHeaderRow(
     const score = new Set(row.roles.filter((x) => x !== null)).size;
     if (!best || score > best.score) best = { row, score };
   }
-  if (best) return { ...best.row, reason: `header on row ${grid.rowNumber(best.row.r)} (recognised column names)` };
+  if (best)
+    return withSubHeaders(
+      grid,
+      { ...best.row, reason: `header on row ${grid.rowNumber(best.row.r)} (recognised column names)` },
+      wanted,
+    );
 
   for (let r = 0; r < Math.min(grid.rowCount, HEADER_SCAN_ROWS); r++) {
     const texts = [...Array(grid.colCount).keys()].map((c) => grid.cell(r, c));

@@ -151,7 +151,7 @@ export function parseMeterGrid(grid: Grid, ctx: GridContext): GridOutcome {
   const detection = detectMeterColumns(grid, ctx.override, ctx.delimiter?.delimiter);
   if (!detection.ok) return { sources: [], failure: detection.problem };
   const cols = detection.columns;
-  const meta = readMetadata(grid, cols.header.r, cols.dateOrder);
+  const meta = readMetadata(grid, cols.header.top ?? cols.header.r, cols.dateOrder);
   const baseReasons = [...(ctx.delimiter ? [ctx.delimiter.reason] : []), ...cols.reasons];
   // Without a period option, the file's own "Periodo:" line bounds its readings: a stamp outside it is reported.
   const bounds = ctx.period ?? declaredBounds(meta.period, ctx.zone);
