@@ -34,8 +34,12 @@ export function readMetadata(grid: Grid, headerRow: number, order: DateOrder | n
     if (parts.length === 0) continue;
     const line = parts.join(' ');
     meta.lines.push(line);
-    meta.serial ??= SERIAL_LINE.exec(line)?.[1] ?? null;
-    meta.node ??= NODE_LINE.exec(line)?.[1] ?? null;
+    // A CSV preamble may put several fields on one line ("Medidor: 5614112;Cliente: X"): each cell alone too.
+    const fields = parts.length > 1 ? [line, ...parts] : [line];
+    for (const field of fields) {
+      meta.serial ??= SERIAL_LINE.exec(field)?.[1] ?? null;
+      meta.node ??= NODE_LINE.exec(field)?.[1] ?? null;
+    }
     const dates = PERIOD_DATES.exec(line);
     if (dates && !meta.period) {
       const from = parseDateText(dates[1], order ?? 'DMY');
