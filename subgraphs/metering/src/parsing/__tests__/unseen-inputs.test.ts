@@ -373,6 +373,50 @@ describe('headers worded differently, extra columns, another order', () => {
   });
 });
 
+describe('headers on two rows, and a preamble with several fields per line', () => {
+  it('"Energía Activa (kWh)" merged over "Recibida | Entregada": the delivered channel, data from row 3', () => {
+    // Before the fix: consumption was the first column under the group ("Recibida"!), with MEDIUM confidence,
+    // and the sub-header row was read as data: BAD_TIMESTAMP and two TEXT_IN_NUMBER errors on row 2.
+    const rows = endRows(2025, 10, 1, (i) => i + 1).map(([date, time, kwh]) => [date, time, 7, kwh, 3, 1]);
+    const sheet = XLSX.utils.aoa_to_sheet([
+      ['Fecha', 'Hora', 'Energía Activa (kWh)', '', 'Energía Reactiva (kVArh)', ''],
+      ['', '', 'Recibida', 'Entregada', 'Recibida', 'Entregada'],
+      ...rows,
+    ]);
+    sheet['!merges'] = [XLSX.utils.decode_range('C1:D1'), XLSX.utils.decode_range('E1:F1')];
+    const source = only(parse(workbookBytes({ 'Nodo Dos 5614013': sheet }), { fileName: 'x.xlsx' }).sources);
+    expect(source.problems).toEqual([]);
+    expect(source).toMatchObject({ headerRow: 2, metadata: [] });
+    expect(source.mapping).toMatchObject({
+      consumption: 'Energía Activa (kWh) Entregada',
+      kvarh: 'Energía Reactiva (kVArh) Entregada',
+      columns: { consumption: { letter: 'D' }, kvarh: { letter: 'F' } },
+      confidence: { columns: 'HIGH' },
+    });
+    expect(source.mapping.reasons[0]).toBe('header on rows 1–2 (group names over sub-headers)');
+    expect(source.counts).toMatchObject({ rows: 96, readings: 96, missingSlots: 0 });
+    expect(source.readings[0]).toMatchObject({ row: 3, slotStart: new Date('2025-10-01T06:00:00.000Z') });
+    expect(source.readings[0].kwh.toFixed()).toBe('1');
+    expect(source.readings[0].kvarh?.toFixed()).toBe('1');
+  });
+
+  it('takes the serial from a preamble line with several fields ("Medidor: 5614112;Cliente: X")', () => {
+    // Before the fix: the joined line "Medidor: 5614112 Cliente: X" matched no serial: UNKNOWN_METER.
+    const lines = [
+      'Reporte de perfil de carga',
+      'Medidor: 5614112;Cliente: Textiles SA',
+      '',
+      'Fecha;Hora;kWh Del;kWh Rec',
+    ];
+    for (let q = 1; q <= 96; q++) lines.push(`13/10/2025;${hm(q * 15)};1,${q};0`);
+    const source = only(parse(Buffer.from(lines.join('\r\n')), { fileName: 'perfil.csv' }).sources);
+    expect(source.problems).toEqual([]);
+    expect(source).toMatchObject({ serial: '5614112', serialFrom: 'METADATA', headerRow: 4 });
+    expect(source.metadata).toEqual(['Reporte de perfil de carga', 'Medidor: 5614112 Cliente: Textiles SA']);
+    expect(source.counts).toMatchObject({ readings: 96, missingSlots: 0 });
+  });
+});
+
 describe('CSV dialects', () => {
   it('BOM, ";", decimal commas with thousands dots, CRLF, trailing empty lines, serial in a column', () => {
     const text =
