@@ -146,6 +146,18 @@ function readRows(grid: Grid, cols: MeterColumns, ctx: GridContext, reasons: str
   return [...groups.values()];
 }
 
+/** At least half the stamps fall in `bounds`, as interval starts or as interval ends. */
+function mostlyWithin(facts: readonly RowFact[], bounds: PeriodBounds): boolean {
+  const start = bounds.start.getTime();
+  const end = bounds.end.getTime();
+  let inside = 0;
+  for (const f of facts) {
+    const t = f.stamp.instant.getTime();
+    if (t >= start && t <= end) inside++;
+  }
+  return inside * 2 >= facts.length;
+}
+
 /** Reads one sheet or CSV file into one source per meter (several when a serial column names several meters). */
 export function parseMeterGrid(grid: Grid, ctx: GridContext): GridOutcome {
   const detection = detectMeterColumns(grid, ctx.override, ctx.delimiter?.delimiter);
@@ -154,7 +166,7 @@ export function parseMeterGrid(grid: Grid, ctx: GridContext): GridOutcome {
   const meta = readMetadata(grid, cols.header.top ?? cols.header.r, cols.dateOrder);
   const baseReasons = [...(ctx.delimiter ? [ctx.delimiter.reason] : []), ...cols.reasons];
   // Without a period option, the file's own "Periodo:" line bounds its readings: a stamp outside it is reported.
-  const bounds = ctx.period ?? declaredBounds(meta.period, ctx.zone);
+  const declared = ctx.period ? null : declaredBounds(meta.period, ctx.zone);
   const groups = readRows(grid, cols, ctx, baseReasons);
   const reader = new StampReader(grid, cols, ctx.zone);
   const ref = (c: number) => refOf(cols.header, c);
@@ -166,6 +178,11 @@ export function parseMeterGrid(grid: Grid, ctx: GridContext): GridOutcome {
 
   const sources = groups.map((group): MeterSource => {
     const reasons = [...baseReasons];
+    // A period line that most stamps miss was misread (day/month order) or is stale: it bounds nothing.
+    const trusted = declared !== null && mostlyWithin(group.facts, declared);
+    if (declared && !trusted && group.facts.length > 0)
+      reasons.push(`the file's period (${declared.label}) does not match most of its stamps; ignored`);
+    const bounds = ctx.period ?? (trusted ? declared : null);
     const step = typicalStep(group.facts);
     const unsupported = step !== null && step !== SLOT_MS;
     if (unsupported) {
@@ -206,7 +223,7 @@ export function parseMeterGrid(grid: Grid, ctx: GridContext): GridOutcome {
         });
     if (collapsed > 0) reasons.push(`${collapsed} identical duplicate row${collapsed === 1 ? '' : 's'} collapsed`);
 
-    const period = coveredPeriod(readings, ctx.period, meta.period, ctx.zone);
+    const period = coveredPeriod(readings, ctx.period, trusted ? meta.period : null, ctx.zone);
     const missing = period && !unsupported ? reportGaps(readings, period, ctx.zone, group.sink) : 0;
 
     const serial = resolveSerial({
