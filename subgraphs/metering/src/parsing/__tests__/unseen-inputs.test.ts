@@ -200,6 +200,23 @@ describe('the period the file declares', () => {
     expect(source.counts).toMatchObject({ rows: 2882, readings: 2880, outsidePeriod: 2, missingSlots: 0 });
     expect(iso(source.readings.at(-1)?.slotStart)).toBe('2025-10-01T05:45:00.000Z');
   });
+
+  it('ignores a period line that most stamps miss (a month-first "10/01/2025 - 10/05/2025" read day first)', () => {
+    const sheet = 'Nodo Tres 5614014';
+    const bytes = meterWorkbook(
+      sheet,
+      ['Date', 'Time', 'kWh Delivered'],
+      endRows(2025, 10, 5, () => 1),
+      [['Period: 10/01/2025 - 10/05/2025'], []],
+    );
+    const source = only(parse(bytes, { fileName: 'x.xlsx' }).sources);
+    expect(source.problems).toEqual([]);
+    expect(source.mapping.reasons).toContain(
+      "the file's period (10/01/2025–10/05/2025 declared in the file) does not match most of its stamps; ignored",
+    );
+    expect(source.period).toMatchObject({ basis: 'DATA', from: new Date('2025-10-01T06:00:00.000Z') });
+    expect(source.counts).toMatchObject({ readings: 480, outsidePeriod: 0, expectedSlots: 480, missingSlots: 0 });
+  });
 });
 
 describe('the convention is decided per sheet', () => {
