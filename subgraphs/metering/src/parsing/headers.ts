@@ -150,3 +150,15 @@ export function isTimestampRole(role: HeaderRole | null): boolean {
 export function isEnergyRole(role: HeaderRole | null): boolean {
   return role !== null && (role.startsWith('KWH') || role.startsWith('KVARH'));
 }
+
+/**
+ * Power of ten from the header's energy unit to kilo-units: `Wh`/`varh` → −3, `kWh`/`kVArh` → 0, `MWh`/`MVArh` → 3;
+ * null when the header names no unit.
+ */
+export function unitExponent(header: string): number | null {
+  const tokens = normalizeHeader(header).split(' ');
+  if (tokens.some((t) => t === 'kwh' || t === 'kvarh')) return 0;
+  if (tokens.some((t) => t === 'mwh' || t === 'mvarh')) return 3;
+  if (tokens.some((t) => t === 'wh' || t === 'varh')) return -3;
+  return null;
+}

@@ -16,6 +16,7 @@ import {
 } from './columns';
 import type { Grid } from './grid';
 import { detectDecimalSeparator } from './numbers';
+import { unitExponent } from './headers';
 import type { ProblemInput } from './problems';
 import { detectDateOrder } from './timestamps';
 import type { Confidence, Convention, DateOrder, DecimalSeparator, MappingOverride } from './types';
@@ -33,6 +34,8 @@ export interface MeterColumns {
   decimalSeparator: DecimalSeparator;
   /** Values were stored as text (CSV, or text cells), so the separator mattered. */
   decimalFromText: boolean;
+  /** Powers of ten to kWh / kVArh from the unit the header names (`Wh` → −3, `MWh` → 3); 0 for kWh or none. */
+  unitExponent: { kwh: number; kvarh: number };
   dateOrder: DateOrder | null;
   confidence: Confidence;
   reasons: string[];
@@ -273,6 +276,15 @@ export function detectMeterColumns(grid: Grid, override: MappingOverride = {}, d
     }
   }
 
+  // A column in Wh (or MWh) read as kWh would bill 1,000 times too much (or too little): scale it, and say so.
+  const exponentOf = (c: number, unit: 'kWh' | 'kVArh'): number => {
+    const exponent = unitExponent(refOf(header, c).header) ?? 0;
+    if (exponent !== 0)
+      reasons.push(
+        `"${refOf(header, c).header}" is in ${exponent < 0 ? unit.replace('k', '') : unit.replace('k', 'M')}: values ${exponent < 0 ? 'divided' : 'multiplied'} by 1,000 to ${unit}`,
+      );
+    return exponent;
+  };
   const hintColumn = timestamp.kind === 'DATETIME' ? timestamp.col : timestamp.time;
   const hint = header.hints[hintColumn] ?? (timestamp.kind === 'DATE_TIME' ? header.hints[timestamp.date] : null);
   return {
@@ -286,6 +298,7 @@ export function detectMeterColumns(grid: Grid, override: MappingOverride = {}, d
       headerHint: hint ? { convention: hint, header: refOf(header, hintColumn).header } : null,
       decimalSeparator,
       decimalFromText: texts.length > 0 || override.decimalSeparator !== undefined,
+      unitExponent: { kwh: exponentOf(consumption, 'kWh'), kvarh: kvarh === null ? 0 : exponentOf(kvarh, 'kVArh') },
       dateOrder,
       confidence,
       reasons,

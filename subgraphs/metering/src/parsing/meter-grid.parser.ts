@@ -1,5 +1,5 @@
 import { SLOT_MS } from '@ciro/subgraph-common';
-import type Decimal from 'decimal.js';
+import Decimal from 'decimal.js';
 import { refOf } from './columns';
 import { detectConvention, slotStartOf } from './convention';
 import { cellText, isBlankRow, type Grid } from './grid';
@@ -95,10 +95,10 @@ function readRows(grid: Grid, cols: MeterColumns, ctx: GridContext, reasons: str
         message: `"${column.header}" ${show(stamp.value)} ${stamp.detail}`,
       });
     }
-    const energy = (c: number, label: string): Decimal | null => {
+    const energy = (c: number, label: string, exponent: number): Decimal | null => {
       const v = grid.cell(r, c);
       const out = readEnergy(v, cols.decimalSeparator);
-      if (out.ok) return out.value;
+      if (out.ok) return exponent === 0 ? out.value : out.value.times(new Decimal(10).pow(exponent));
       failed = true;
       const column = reader.column(c);
       group.sink.add({
@@ -111,8 +111,11 @@ function readRows(grid: Grid, cols: MeterColumns, ctx: GridContext, reasons: str
       });
       return null;
     };
-    const kwh = energy(cols.consumption, 'kWh');
-    const kvarh = cols.kvarh === null || grid.cell(r, cols.kvarh) === null ? null : energy(cols.kvarh, 'kVArh');
+    const kwh = energy(cols.consumption, 'kWh', cols.unitExponent.kwh);
+    const kvarh =
+      cols.kvarh === null || grid.cell(r, cols.kvarh) === null
+        ? null
+        : energy(cols.kvarh, 'kVArh', cols.unitExponent.kvarh);
     if (failed || !stamp.ok || kwh === null) {
       group.rejected++;
       continue;
