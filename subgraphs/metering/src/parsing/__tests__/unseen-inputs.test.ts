@@ -390,6 +390,41 @@ describe('headers worded differently, extra columns, another order', () => {
   });
 });
 
+describe('energy units other than kWh', () => {
+  it('scales a column in Wh (or varh) down, and one in MWh (or MVArh) up, to kWh, exactly', () => {
+    // Before the fix: "Wh Entregada" was taken as kWh with HIGH confidence: 1,000 times the energy billed.
+    const rows = ['13/10/2025 00:15;246705,6;0;1234,5', '13/10/2025 00:30;0,0012;0;0,5'];
+    const wh = only(
+      parse(Buffer.from(['Fecha/Hora;Wh Entregada;Wh Recibida;varh Entregada', ...rows].join('\n')), {
+        fileName: 'Medidor 5614015.csv',
+      }).sources,
+    );
+    expect(wh.mapping).toMatchObject({ consumption: 'Wh Entregada', kvarh: 'varh Entregada' });
+    expect(wh.mapping.reasons).toEqual(
+      expect.arrayContaining([
+        '"Wh Entregada" is in Wh: values divided by 1,000 to kWh',
+        '"varh Entregada" is in VArh: values divided by 1,000 to kVArh',
+      ]),
+    );
+    expect(wh.readings.map((r) => [r.kwh.toFixed(), r.kvarh?.toFixed()])).toEqual([
+      ['246.7056', '1.2345'],
+      ['0.0000012', '0.0005'],
+    ]);
+    const mwh = only(
+      parse(
+        Buffer.from(
+          ['Fecha/Hora;Energía Activa Entregada (MWh);Otra;Energía Reactiva Entregada (MVArh)', ...rows].join('\n'),
+        ),
+        { fileName: 'Medidor 5614015.csv' },
+      ).sources,
+    );
+    expect(mwh.readings.map((r) => [r.kwh.toFixed(), r.kvarh?.toFixed()])).toEqual([
+      ['246705600', '1234500'],
+      ['1.2', '500'],
+    ]);
+  });
+});
+
 describe('headers on two rows, and a preamble with several fields per line', () => {
   it('"Energía Activa (kWh)" merged over "Recibida | Entregada": the delivered channel, data from row 3', () => {
     // Before the fix: consumption was the first column under the group ("Recibida"!), with MEDIUM confidence,
