@@ -116,8 +116,12 @@ export function classifyHeader(header: string): HeaderInfo {
   const minusR = /(?:^|[^a-z])(?:-r|r-)(?:[^a-z]|$)/i.test(header);
   const reactive = has(REACTIVE_WORDS) || compact.includes('kvarh') || obis === '3' || obis === '4' || plusR || minusR;
   const kwh = tokens.includes('kwh') || compact.includes('kwh');
-  const delivered = has(DELIVERED) || plusA || plusR || obis === '1' || obis === '3';
-  const received = has(RECEIVED) || minusA || minusR || obis === '2' || obis === '4';
+  // A bare sign by the unit: "kWh (+)", "kWh+", "+kWh" delivered; "kWh (-)", "kWh-", "-kWh" received (a sign
+  // between words, as in "kWh - Entregada", is a separator).
+  const plusSign = /\(\s*\+\s*\)|^\s*\+\s*k?(?:wh|varh)\b|k?(?:wh|varh)\s*\+\s*$/i.test(header);
+  const minusSign = /\(\s*[-\u2212]\s*\)|^\s*[-\u2212]\s*k?(?:wh|varh)\b|k?(?:wh|varh)\s*[-\u2212]\s*$/i.test(header);
+  const delivered = has(DELIVERED) || plusA || plusR || plusSign || obis === '1' || obis === '3';
+  const received = has(RECEIVED) || minusA || minusR || minusSign || obis === '2' || obis === '4';
   const direction = delivered && !received ? 'DEL' : received && !delivered ? 'REC' : null;
 
   if (reactive)
