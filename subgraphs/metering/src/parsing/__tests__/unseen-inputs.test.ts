@@ -365,6 +365,14 @@ describe('headers worded differently, extra columns, another order', () => {
       'D',
       undefined,
     ],
+    // Before the fix: both read as kWh without a direction, and the first ("kWh (-)", received) was taken.
+    [
+      'signs by the unit: "kWh (-)" before "kWh (+)"',
+      ['Fecha', 'Hora', 'kWh (-)', 'kWh (+)'],
+      'kWh (+)',
+      'D',
+      undefined,
+    ],
   ];
 
   it.each(cases)('%s', (_, header, consumption, letter, kvarh) => {
