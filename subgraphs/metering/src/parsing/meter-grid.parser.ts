@@ -82,7 +82,7 @@ function readRows(grid: Grid, cols: MeterColumns, ctx: GridContext, reasons: str
     }
 
     let failed = false;
-    const stamp = reader.readStamp(r);
+    const stamp = reader.readStamp(r, key);
     if (!stamp.ok) {
       failed = true;
       const column = reader.column(stamp.col);

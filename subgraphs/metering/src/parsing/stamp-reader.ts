@@ -16,17 +16,22 @@ const DATE_EXPECTED = 'a date like 01/09/2025 or an Excel date';
 const TIME_EXPECTED = 'a time like 00:15 (00:00 to 24:00)';
 const MAX_STEP_MS = 86_400_000;
 
+/** One meter's stamps so far: the last instant (ms) and the step to it, where the next should fall; its wall time. */
+interface Series {
+  last: number | null;
+  step: number;
+  lastWall: LocalDateTime | null;
+}
+
 /** Reads a row's timestamp cell(s) into an instant, with the file's date order and the client's zone. */
 export class StampReader {
   private readonly cols: MeterColumns;
   private readonly order: DateOrder;
   private readonly columnOf: (c: number) => ProblemColumn;
   private readonly toInstant: (wall: LocalDateTime, near?: number) => Date;
-  /** The last stamp read (ms) and the step to it from the one before: where the next row's stamp should fall. */
-  private last: number | null = null;
-  private step = SLOT_MS;
-  /** Wall time of the last stamp read, and the row being read. */
-  private lastWall: LocalDateTime | null = null;
+  /** Per meter of the file (serial column value; '' without one): what its last stamp was. */
+  private readonly series = new Map<string, Series>();
+  private current: Series = { last: null, step: SLOT_MS, lastWall: null };
   private row = -1;
   /** 0-based rows stamped 00:00 right after 23:45 of the same date: the end of that day, read as 24:00. */
   readonly endOfDayRows: number[] = [];
@@ -50,16 +55,18 @@ export class StampReader {
   }
 
   /** Remembers a row's instant; a step of up to a day (either direction) becomes the expected next step. */
-  private seen(instant: Date): void {
+  private seen(instant: Date, wall: LocalDateTime | null): void {
+    const s = this.current;
     const t = instant.getTime();
-    if (this.last !== null && Math.abs(t - this.last) <= MAX_STEP_MS) this.step = t - this.last;
-    this.last = t;
+    if (s.last !== null && Math.abs(t - s.last) <= MAX_STEP_MS) s.step = t - s.last;
+    s.last = t;
+    s.lastWall = wall;
   }
 
   private fromWall(written: LocalDateTime, col: number, value: CellValue): StampOutcome {
     // Some exports write the end of a day as 00:00 without moving the date (after 23:45 of the same date). Read
     // as the start of that day, every slot would shift by 15 minutes with no sign of it.
-    const prev = this.lastWall;
+    const prev = this.current.lastWall;
     let wall = written;
     if (
       wall.hour === 0 &&
@@ -85,9 +92,9 @@ export class StampReader {
     }
     try {
       // In a DST fold (01:00–01:59 twice) the row before tells the first pass from the second.
-      const instant = this.toInstant(wall, this.last === null ? undefined : this.last + this.step);
-      this.seen(instant);
-      this.lastWall = wall;
+      const { last, step } = this.current;
+      const instant = this.toInstant(wall, last === null ? undefined : last + step);
+      this.seen(instant, wall);
       return { ok: true, stamp: { instant, minuteOfDay: wall.hour * 60 + wall.minute } };
     } catch (error) {
       return {
@@ -111,13 +118,19 @@ export class StampReader {
         expected: 'times at :00, :15, :30 or :45',
       };
     }
-    this.seen(instant);
-    this.lastWall = null;
+    this.seen(instant, null);
     return { ok: true, stamp: { instant, minuteOfDay: parts.minuteOfDay } };
   }
 
-  readStamp(r: number): StampOutcome {
+  /** Reads row `r` of the meter `meter` (its serial-column value): the rows before of the same meter guide it. */
+  readStamp(r: number, meter = ''): StampOutcome {
     this.row = r;
+    let series = this.series.get(meter);
+    if (!series) {
+      series = { last: null, step: SLOT_MS, lastWall: null };
+      this.series.set(meter, series);
+    }
+    this.current = series;
     const ts = this.cols.timestamp;
     const { grid } = this;
     if (ts.kind === 'DATETIME') {
