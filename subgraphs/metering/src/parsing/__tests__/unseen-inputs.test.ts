@@ -150,6 +150,19 @@ describe('months the samples do not show', () => {
     expect(source.readings.at(-1)?.kwh.toFixed()).toBe('96');
   });
 
+  it("one day of two meters as interval starts: meter B's 00:00 after meter A's 23:45 is not a 24:00", () => {
+    const lines = ['Medidor;Fecha;Hora;kWh Entregada'];
+    for (const meter of ['5614016', '5614017'])
+      for (let q = 0; q < 96; q++) lines.push(`${meter};13/10/2025;${hm(q * 15)};${q}`);
+    const result = parse(Buffer.from(lines.join('\n')), { fileName: 'dia.csv' });
+    expect(result.sources.map((s) => [s.serial, s.mapping.convention, s.counts.readings, s.problems])).toEqual([
+      ['5614016', 'INTERVAL_START', 96, []],
+      ['5614017', 'INTERVAL_START', 96, []],
+    ]);
+    expect(result.sources[1].readings[0]).toMatchObject({ row: 98, slotStart: new Date('2025-10-13T06:00:00.000Z') });
+    expect(result.sources[1].mapping.reasons.join(' | ')).not.toContain('read as 24:00');
+  });
+
   it('a file from 00:00 to 24:00: the 24:00 makes it interval ends, so the 00:00 row is the last slot of the month before', () => {
     const rows = [[serial(2025, 10, 1), '00:00', 7, 0], ...endRows(2025, 10, 31, () => 1)];
     const sheet = 'Nodo Sur 5614300';
@@ -598,6 +611,20 @@ describe('a client in a daylight-saving zone (America/New_York)', () => {
     expect(source.counts).toMatchObject({ rows: 101, readings: 100, duplicatesCollapsed: 1, missingSlots: 0 });
     expect(source.readings.map((r) => r.kwh.toNumber())).toEqual([...Array(100).keys()]);
     expectContiguous(source);
+  });
+
+  it("two meters interleaved row by row over the fall-back night: each meter's repeated hour read twice", () => {
+    const lines = ['Medidor;Fecha/Hora;kWh Entregada'];
+    slotStarts('2025-11-02T04:00:00Z', '2025-11-03T05:00:00Z').forEach((t, i) => {
+      for (const meter of ['7000005', '7000006']) lines.push(`${meter};${dmyWall(t, NY)};${i}`);
+    });
+    const result = parse(Buffer.from(lines.join('\n')), { fileName: 'varios.csv', zone: NY });
+    for (const source of result.sources) {
+      expect(source.problems).toEqual([]);
+      expect(source.counts).toMatchObject({ readings: 100, missingSlots: 0 });
+      expectContiguous(source);
+    }
+    expect(result.sources.map((s) => s.serial)).toEqual(['7000005', '7000006']);
   });
 
   it('a gap inside the repeated hour names its UTC offset, so the two 01:15 are told apart', () => {
