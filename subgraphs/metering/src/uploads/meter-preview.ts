@@ -101,22 +101,35 @@ function matchProblem(m: MatchedSource, others: readonly MatchedSource[]): Store
   }
 }
 
+/** What numeric(18, 6) stores: the value rounded to 6 decimals, half away from zero (as the server rounds it). */
+function stored(value: Decimal): Decimal {
+  return value.toDecimalPlaces(6, Decimal.ROUND_HALF_UP);
+}
+
 function tooLargeProblems(source: MeterSource): StoredProblem[] {
-  const consumption = source.mapping.columns.consumption;
-  return source.readings
-    .filter((r) => r.kwh.gte(MAX_READING) || (r.kvarh?.gte(MAX_READING) ?? false))
-    .slice(0, 20)
-    .map((r) =>
+  const { consumption, kvarh } = source.mapping.columns;
+  const problems: StoredProblem[] = [];
+  for (const r of source.readings) {
+    if (problems.length >= 20) break;
+    // 999999999999.9999999 is below 10^12 but becomes 10^12 once rounded to the column's 6 decimals.
+    const tooLarge = [
+      { value: r.kwh, column: consumption },
+      { value: r.kvarh, column: kvarh ?? consumption },
+    ].find((v) => v.value !== null && stored(v.value).abs().gte(MAX_READING));
+    if (!tooLarge?.value) continue;
+    problems.push(
       uploadProblem({
         code: 'VALUE_TOO_LARGE',
         sheet: source.source.sheet ?? null,
         row: r.row,
-        column: { header: consumption.header, letter: consumption.letter },
-        value: r.kwh.toFixed(),
-        expected: 'a register value below 1,000,000,000,000',
-        message: `Row ${r.row}: ${r.kwh.toFixed()} is not a plausible 15-minute register value`,
+        column: { header: tooLarge.column.header, letter: tooLarge.column.letter },
+        value: tooLarge.value.toFixed(),
+        expected: 'a register value below 1,000,000,000,000 (12 digits and 6 decimals)',
+        message: `Row ${r.row}: ${tooLarge.value.toFixed()} is not a plausible 15-minute register value`,
       }),
     );
+  }
+  return problems;
 }
 
 function customersOf(

@@ -112,4 +112,24 @@ describe('meter preview', () => {
     expect(preview.sources[0]?.problems.map((p) => [p.code, p.severity])).toEqual([['METER_NOT_ASSIGNED', 'WARNING']]);
     expect(blockersOf({ sources: [], problems: [], readings: 0 })).toEqual(['The file holds no meter readings']);
   });
+
+  it('refuses values the numeric(18, 6) column cannot hold once rounded, naming the column that holds them', () => {
+    const ctx = { meters: [meter('m1', '1')], assignments: [], foreignSerials: new Set<string>() };
+    const big = source('A', '1', '2025-09-01T06:00:00Z', 4);
+    const kvarhColumn = { header: 'kVArh', letter: 'D', index: 3 };
+    big.mapping.columns.kvarh = kvarhColumn;
+    big.readings = big.readings.map((r, i) => ({
+      ...r,
+      // Row 7: fits. Row 8: below 10^12, but 10^12 after rounding to 6 decimals. Row 9: a kVArh too large.
+      kwh: new Decimal(['999999999999.9999994', '999999999999.9999995', '1', '2'][i] ?? '0'),
+      kvarh: i === 2 ? new Decimal('-1e12') : null,
+    }));
+    const preview = buildMeterPreview(file(big), ctx);
+    const tooLarge = preview.sources[0]?.problems.filter((p) => p.code === 'VALUE_TOO_LARGE');
+    expect(tooLarge?.map((p) => [p.row, p.column?.letter, p.value, p.severity])).toEqual([
+      [8, 'C', '999999999999.9999995', 'ERROR'],
+      [9, 'D', '-1000000000000', 'ERROR'],
+    ]);
+    expect(preview.committable).toBe(false);
+  });
 });
