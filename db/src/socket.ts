@@ -25,6 +25,8 @@ export function noDelaySocket(options: SocketTarget): net.Socket {
 
 declare module 'postgres' {
   // postgres-js supports a `socket` factory (it calls it with its parsed options) but its types omit it.
+  // A merged declaration must repeat the type parameter, used or not.
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
   interface Options<T extends Record<string, postgres.PostgresType>> {
     socket?: (options: SocketTarget) => net.Socket | Promise<net.Socket>;
   }

@@ -384,7 +384,11 @@ describe('tenancy mutations through the gateway', () => {
     };
     expect(whole.createCustomer.customer).toBeNull();
     expect(whole.createCustomer.userErrors).toEqual([
-      { field: ['input', 'lossFactor'], code: 'BAD_USER_INPUT', message: expect.stringContaining('not including, "1"') },
+      {
+        field: ['input', 'lossFactor'],
+        code: 'BAD_USER_INPUT',
+        message: expect.stringContaining('not including, "1"'),
+      },
       { field: ['input', 'discount'], code: 'BAD_USER_INPUT', message: expect.stringContaining('(2.35% is "0.0235")') },
     ]);
     const customers = await expectOk(ClientCustomersDocument, { id: tenantA.clientGid }, 'adminA');

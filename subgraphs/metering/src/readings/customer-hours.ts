@@ -62,7 +62,7 @@ export function customerHours(customerId: string, calendar: SlotCalendar, meters
     // One meter: Σ value × m = (Σ value) × m, and the largest value × m is the largest (or, for m < 0, smallest) value × m.
     for (let i = 0; i < slots; i += 1) {
       const b = calendar.bucketOfSlot[i] ?? 0;
-      const value = staged(only.values[i] as Decimal);
+      const value = staged(only.values[i]);
       const sum = sums[b];
       sums[b] = sum ? sum.plus(value) : new Exact(value);
       const high = highs[b];
@@ -77,7 +77,7 @@ export function customerHours(customerId: string, calendar: SlotCalendar, meters
       const b = calendar.bucketOfSlot[i] ?? 0;
       let slot = new Exact(0);
       for (const [k, meter] of meters.entries()) {
-        slot = slot.plus(staged(meter.values[i] as Decimal).times(multipliers[k] as Decimal));
+        slot = slot.plus(staged(meter.values[i]).times(multipliers[k]));
       }
       const sum = sums[b];
       sums[b] = sum ? sum.plus(slot) : slot;

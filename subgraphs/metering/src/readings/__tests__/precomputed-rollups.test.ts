@@ -3,10 +3,10 @@ import { asSystem, createDb, schema, withTenant, type Database, type Tx } from '
 import Decimal from 'decimal.js';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { MeterSource } from '../../parsing';
 import type { MatchedSource } from '../../uploads/meter-preview';
 import { planRollups, precomputeHours, recomputeRollups } from '../rollups.repository';
 import { storeMeterReadings } from '../store-readings';
+import { matchedSource, rollupRows } from './rollup-kit';
 
 /**
  * The store path sums in memory the hours of customers whose readings over the whole window are all
@@ -85,20 +85,10 @@ function matched(meterId: string, from: Date, to: Date, k: number): MatchedSourc
   for (let t = from.getTime(), i = 0; t < to.getTime(); t += SLOT, i += 1) {
     readings.push({ slotStart: new Date(t), kwh: value(k, i), kvarh: null, row: i + 2 });
   }
-  return {
-    match: 'MATCHED',
-    meter: { id: meterId, serial: meterId.slice(0, 8), multiplier: '1', channel: 'DELIVERED', columnMapping: null },
-    source: { readings } as unknown as MeterSource,
-  };
+  return matchedSource(meterId, readings);
 }
 
-async function rollups(tx: Tx): Promise<unknown> {
-  const hourly = await tx.execute(sql`select customer_id, hour_start, block, kwh::text, max_kw::text, slot_count
-    from readings_hourly where client_id = ${clientId} order by 1, 2, 3`);
-  const daily = await tx.execute(sql`select customer_id, day::text, block, kwh::text, max_kw::text, slot_count
-    from readings_daily where client_id = ${clientId} order by 1, 2, 3`);
-  return { hourly, daily };
-}
+const rollups = (tx: Tx) => rollupRows(tx, clientId);
 
 describe.each([
   // Two whole local days (UTC-6, no DST): a Sunday and a Monday.

@@ -4,10 +4,9 @@ import Decimal from 'decimal.js';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import type { MeterSource } from '../../parsing';
-import type { MatchedSource } from '../../uploads/meter-preview';
 import { recomputeRollups } from '../rollups.repository';
 import { storeMeterReadings } from '../store-readings';
+import { matchedSource, rollupRows } from './rollup-kit';
 
 /**
  * The store path reads the readings it just upserted from the staging table when it rolls them
@@ -47,21 +46,9 @@ function readings(
     }));
 }
 
-function matched(meterId: string, rows: ReturnType<typeof readings>): MatchedSource {
-  return {
-    match: 'MATCHED',
-    meter: { id: meterId, serial: meterId.slice(0, 8), multiplier: '1', channel: 'DELIVERED', columnMapping: null },
-    source: { readings: rows } as unknown as MeterSource,
-  };
-}
+const matched = matchedSource;
 
-async function rollups(tx: Tx): Promise<unknown> {
-  const hourly = await tx.execute(sql`select customer_id, hour_start, block, kwh::text, max_kw::text, slot_count
-    from readings_hourly where client_id = ${clientId} order by 1, 2, 3`);
-  const daily = await tx.execute(sql`select customer_id, day::text, block, kwh::text, max_kw::text, slot_count
-    from readings_daily where client_id = ${clientId} order by 1, 2, 3`);
-  return { hourly, daily };
-}
+const rollups = (tx: Tx) => rollupRows(tx, clientId);
 
 beforeAll(async () => {
   database = createDb({ url: process.env.DATABASE_URL ?? inject('databaseUrl'), max: 2 });
