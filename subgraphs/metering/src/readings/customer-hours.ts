@@ -47,10 +47,15 @@ function staged(value: Decimal): Decimal {
 }
 
 /** The hourly rows of one customer whose meters all have a reading in every slot of the calendar's window. */
-export function customerHours(customerId: string, calendar: SlotCalendar, meters: readonly MeterValues[]): CustomerHour[] {
+export function customerHours(
+  customerId: string,
+  calendar: SlotCalendar,
+  meters: readonly MeterValues[],
+): CustomerHour[] {
   const slots = calendar.bucketOfSlot.length;
   for (const meter of meters) {
-    if (meter.values.length !== slots) throw new Error(`A meter of ${customerId} has ${meter.values.length} of ${slots} slots`);
+    if (meter.values.length !== slots)
+      throw new Error(`A meter of ${customerId} has ${meter.values.length} of ${slots} slots`);
   }
   const count = calendar.buckets.length;
   const sums = new Array<Decimal | undefined>(count);

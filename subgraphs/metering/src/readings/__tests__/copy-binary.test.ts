@@ -33,7 +33,9 @@ interface Row {
 async function roundTrip(rows: readonly Row[]): Promise<{ binary: string[]; text: string[] }> {
   return withTenant(database, admin, async (tx) => {
     await tx.execute(
-      sql.raw('create temporary table copy_probe (n numeric, id uuid, at timestamptz, value numeric(18, 6)) on commit drop'),
+      sql.raw(
+        'create temporary table copy_probe (n numeric, id uuid, at timestamptz, value numeric(18, 6)) on commit drop',
+      ),
     );
     function* chunks(): Generator<Buffer> {
       const writer = new BinaryCopyWriter();

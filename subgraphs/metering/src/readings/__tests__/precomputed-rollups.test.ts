@@ -34,7 +34,9 @@ beforeAll(async () => {
   await asSystem(database, 'precomputed rollups test seed', async (tx) => {
     const organizationId = randomUUID();
     await tx.insert(schema.organizations).values({ id: organizationId, name: 'P', slug: `p-${organizationId}` });
-    await tx.insert(schema.clients).values({ id: clientId, organizationId, code: `P${clientId.slice(0, 8)}`, name: 'P' });
+    await tx
+      .insert(schema.clients)
+      .values({ id: clientId, organizationId, code: `P${clientId.slice(0, 8)}`, name: 'P' });
     const tariffId = randomUUID();
     await tx.insert(schema.tariffs).values({ clientId, id: tariffId, code: 'TOU', name: 'TOU' });
     await tx.insert(schema.tariffBlocks).values([
@@ -64,7 +66,12 @@ beforeAll(async () => {
       { clientId, meterId: meter.multiB, customerId: customer.multi, validFrom: since },
       { clientId, meterId: meter.negative, customerId: customer.negative, validFrom: since },
       // Assigned from the middle of the windows below: its rollups need the SQL.
-      { clientId, meterId: meter.handedOver, customerId: customer.handover, validFrom: new Date('2025-03-10T12:00:00Z') },
+      {
+        clientId,
+        meterId: meter.handedOver,
+        customerId: customer.handover,
+        validFrom: new Date('2025-03-10T12:00:00Z'),
+      },
     ]);
   });
 });
@@ -124,7 +131,10 @@ describe.each([
         expect(precomputed.rows).toBeGreaterThanOrEqual(3 * hours);
         // A meter with a reading missing is not summed in memory.
         const gappy = new Map(series);
-        gappy.set(meter.single, (series.get(meter.single) ?? []).filter((_, i) => i !== 40));
+        gappy.set(
+          meter.single,
+          (series.get(meter.single) ?? []).filter((_, i) => i !== 40),
+        );
         const partial = await precomputeHours(plan!, gappy);
         expect(partial.customerIds.has(customer.single)).toBe(false);
         expect(partial.customerIds.has(customer.multi)).toBe(true);
